@@ -1,0 +1,204 @@
+import { assert } from "./assert.ts";
+import type { Micros } from "./time.ts";
+
+/** What runs when an event fires; `arg` avoids a closure allocation per event. */
+export type EventHandler = (arg: any) => void;
+
+/**
+ * A handle to a scheduled event, for cancellation. It encodes the slot and the slot's
+ * generation, so a stale handle (its event already fired or cancelled, the slot reused)
+ * cancels nothing.
+ */
+export type EventHandle = number;
+
+export const NO_OWNER = -1;
+
+const SLOT_BITS = 2 ** 22; // at most ~4 million pending events
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * The kernel's event queue: a binary min-heap of slots ordered by (at, seq). `seq` is a
+ * global counter, so two events at the same microsecond fire in the order they were
+ * scheduled: ties never depend on the heap's shape.
+ *
+ * Storage is struct-of-arrays (typed arrays for the keys) so the hot path allocates
+ * nothing per event. Cancellation is lazy: a cancelled slot stays in the heap with no
+ * handler and is skipped when it reaches the top.
+ */
+export class EventQueue {
+  private capacity = INITIAL_CAPACITY;
+  private at = new Float64Array(INITIAL_CAPACITY);
+  private seqOf = new Float64Array(INITIAL_CAPACITY);
+  private generation = new Uint32Array(INITIAL_CAPACITY);
+  /** Owner node index (or NO_OWNER) and its incarnation when scheduled. */
+  private ownerOf = new Int32Array(INITIAL_CAPACITY);
+  private incarnationOf = new Int32Array(INITIAL_CAPACITY);
+  /** Interned label id, folded into the fingerprint when the event fires. */
+  private labelOf = new Int32Array(INITIAL_CAPACITY);
+  private handlers: (EventHandler | null)[] = new Array(INITIAL_CAPACITY).fill(null);
+  private args: unknown[] = new Array(INITIAL_CAPACITY).fill(undefined);
+
+  private heap = new Int32Array(INITIAL_CAPACITY);
+  private heapSize = 0;
+  private freeSlots = new Int32Array(INITIAL_CAPACITY);
+  private freeCount = 0;
+  private nextFreshSlot = 0;
+  private nextSeq = 0;
+  private liveCount = 0;
+
+  /** Events scheduled and not yet fired or cancelled. */
+  get size(): number {
+    return this.liveCount;
+  }
+
+  push(at: Micros, label: number, owner: number, incarnation: number, handler: EventHandler, arg: unknown): EventHandle {
+    const slot = this.allocateSlot();
+    this.at[slot] = at;
+    this.seqOf[slot] = this.nextSeq++;
+    this.labelOf[slot] = label;
+    this.ownerOf[slot] = owner;
+    this.incarnationOf[slot] = incarnation;
+    this.handlers[slot] = handler;
+    this.args[slot] = arg;
+    this.siftUp(this.heapSize++, slot);
+    this.liveCount++;
+    return this.generation[slot]! * SLOT_BITS + slot;
+  }
+
+  /** Cancels a pending event; returns false if it already fired or was cancelled. */
+  cancel(handle: EventHandle): boolean {
+    const slot = handle % SLOT_BITS;
+    const gen = (handle - slot) / SLOT_BITS;
+    if (slot >= this.nextFreshSlot || this.generation[slot] !== gen || this.handlers[slot] === null) return false;
+    this.handlers[slot] = null;
+    this.args[slot] = undefined;
+    this.liveCount--;
+    return true;
+  }
+
+  isPending(handle: EventHandle): boolean {
+    const slot = handle % SLOT_BITS;
+    const gen = (handle - slot) / SLOT_BITS;
+    return slot < this.nextFreshSlot && this.generation[slot] === gen && this.handlers[slot] !== null;
+  }
+
+  /** Time of the earliest live event, or Infinity when none is pending. */
+  peekTime(): Micros {
+    this.dropCancelledTop();
+    return this.heapSize === 0 ? Infinity : this.at[this.heap[0]!]!;
+  }
+
+  /**
+   * Removes the earliest live event and returns its slot; the caller reads its fields
+   * with the accessors below and then calls `release(slot)`. Returns -1 when empty.
+   */
+  popSlot(): number {
+    this.dropCancelledTop();
+    if (this.heapSize === 0) return -1;
+    const slot = this.removeTop();
+    this.liveCount--;
+    return slot;
+  }
+
+  timeOf(slot: number): Micros { return this.at[slot]!; }
+  seqOfSlot(slot: number): number { return this.seqOf[slot]!; }
+  labelOfSlot(slot: number): number { return this.labelOf[slot]!; }
+  ownerOfSlot(slot: number): number { return this.ownerOf[slot]!; }
+  incarnationOfSlot(slot: number): number { return this.incarnationOf[slot]!; }
+  handlerOf(slot: number): EventHandler { return this.handlers[slot]!; }
+  argOf(slot: number): unknown { return this.args[slot]; }
+
+  release(slot: number): void {
+    this.handlers[slot] = null;
+    this.args[slot] = undefined;
+    this.generation[slot] = (this.generation[slot]! + 1) >>> 0;
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  private dropCancelledTop(): void {
+    while (this.heapSize > 0 && this.handlers[this.heap[0]!] === null) {
+      const slot = this.removeTop();
+      this.release(slot);
+    }
+  }
+
+  private removeTop(): number {
+    const top = this.heap[0]!;
+    const last = this.heap[--this.heapSize]!;
+    if (this.heapSize > 0) this.siftDown(0, last);
+    return top;
+  }
+
+  private allocateSlot(): number {
+    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+    if (this.nextFreshSlot === this.capacity) this.grow();
+    return this.nextFreshSlot++;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    assert(capacity <= SLOT_BITS, `event queue over ${SLOT_BITS} pending events: a runaway scheduler?`);
+    this.at = growFloat(this.at, capacity);
+    this.seqOf = growFloat(this.seqOf, capacity);
+    this.generation = growUint(this.generation, capacity);
+    this.ownerOf = growInt(this.ownerOf, capacity);
+    this.incarnationOf = growInt(this.incarnationOf, capacity);
+    this.labelOf = growInt(this.labelOf, capacity);
+    this.heap = growInt(this.heap, capacity);
+    this.freeSlots = growInt(this.freeSlots, capacity);
+    this.handlers.length = capacity;
+    this.handlers.fill(null, this.capacity);
+    this.args.length = capacity;
+    this.capacity = capacity;
+  }
+
+  private less(a: number, b: number): boolean {
+    const ta = this.at[a]!;
+    const tb = this.at[b]!;
+    return ta < tb || (ta === tb && this.seqOf[a]! < this.seqOf[b]!);
+  }
+
+  private siftUp(index: number, slot: number): void {
+    const heap = this.heap;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      const parentSlot = heap[parent]!;
+      if (!this.less(slot, parentSlot)) break;
+      heap[index] = parentSlot;
+      index = parent;
+    }
+    heap[index] = slot;
+  }
+
+  private siftDown(index: number, slot: number): void {
+    const heap = this.heap;
+    const size = this.heapSize;
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= size) break;
+      const right = child + 1;
+      if (right < size && this.less(heap[right]!, heap[child]!)) child = right;
+      const childSlot = heap[child]!;
+      if (!this.less(childSlot, slot)) break;
+      heap[index] = childSlot;
+      index = child;
+    }
+    heap[index] = slot;
+  }
+}
+
+function growFloat(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+function growInt(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+function growUint(a: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(n);
+  b.set(a);
+  return b;
+}
