@@ -81,6 +81,7 @@ export class EnsembleMember implements Process, MemberCore {
 
   resetTree(snapshot: TreeState | null): void {
     this.currentTree = snapshot ?? EMPTY_TREE;
+    this.observer.treeReset?.(this.ctx.name, this.currentTree.lastZxid, this.ctx.now);
   }
 
   goLooking(reason: string): void {

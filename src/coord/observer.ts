@@ -9,6 +9,8 @@ export interface EnsembleObserver {
   leaderEstablished?(member: string, epoch: number, atMicros: number): void;
   /** `member` applied a committed entry to its tree, in zxid order. */
   committed?(member: string, entry: LogEntry, atMicros: number): void;
+  /** `member` starts its applied state over from a snapshot at `fromZxid` (0: empty); commits replay after it. */
+  treeReset?(member: string, fromZxid: number, atMicros: number): void;
   /** `member` left its role and started an election. */
   lookingStarted?(member: string, reason: string, atMicros: number): void;
 }
