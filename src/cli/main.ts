@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
+import { runEnsembleDemo } from "./ensembleDemo.ts";
 import { runKernelDemo } from "./kernelDemo.ts";
 
 const require = createRequire(import.meta.url);
@@ -17,19 +18,28 @@ function program(): Command {
 
   cli
     .command("demo")
-    .description("run the kernel demo (a token ring with a crash, a partition and a pause) and print its fingerprint")
-    .option("--seed <seed>", "the seed of the run", "1")
+    .description(
+      "run the demos: the kernel (a token ring with a crash, a partition and a pause) and the " +
+        "coordination ensemble (a leader elected, lost and replaced); print their fingerprints",
+    )
+    .option("--seed <seed>", "the seed of the runs", "1")
     .option("--json", "print one JSON object")
     .action((options: { seed: string; json?: boolean }) => {
-      const result = runKernelDemo(options.seed);
+      const kernel = runKernelDemo(options.seed);
+      const ensemble = runEnsembleDemo(options.seed);
       if (options.json) {
-        process.stdout.write(JSON.stringify(result) + "\n");
-      } else {
-        process.stdout.write(
-          `kernel demo  seed ${result.seed}  events ${result.events}  ` +
-            `simulated ${result.simulatedMicros / 1e6}s  fingerprint ${result.fingerprint}\n`,
-        );
+        process.stdout.write(JSON.stringify({ ...kernel, kernel, ensemble }) + "\n");
+        return;
       }
+      const out = process.stdout;
+      out.write(
+        `kernel demo    seed ${kernel.seed}  events ${kernel.events}  ` +
+          `simulated ${kernel.simulatedMicros / 1e6}s  fingerprint ${kernel.fingerprint}\n`,
+      );
+      out.write(`ensemble demo  seed ${ensemble.seed}  fingerprint ${ensemble.fingerprint}\n`);
+      for (const line of ensemble.story) out.write(`  ${line}\n`);
+      const verdict = ensemble.violations.length === 0 ? "no violation" : ensemble.violations.join("; ");
+      out.write(`  invariants: ${verdict}\n`);
     });
   return cli;
 }
