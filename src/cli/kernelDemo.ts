@@ -1,4 +1,4 @@
-import { Simulation, millis, seconds, type Message, type NodeContext, type Process } from "../../sim/index.ts";
+import { Simulation, millis, seconds, type Message, type NodeContext, type Process, type TraceSink } from "../../sim/index.ts";
 
 /**
  * The kernel demo: a ring of nodes passing a counter, each logging it to disk, while a
@@ -59,8 +59,8 @@ export interface KernelDemoResult {
   simulatedMicros: number;
 }
 
-export function runKernelDemo(seed: string, nodeCount = 5): KernelDemoResult {
-  const sim = new Simulation({ seed });
+export function runKernelDemo(seed: string, trace?: TraceSink, nodeCount = 5): KernelDemoResult {
+  const sim = new Simulation({ seed, trace });
   const names = Array.from({ length: nodeCount }, (_, i) => `node-${i + 1}`);
   names.forEach((name, i) => {
     const next = names[(i + 1) % nodeCount]!;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
 import { runEnsembleDemo } from "./ensembleDemo.ts";
 import { runKernelDemo } from "./kernelDemo.ts";
+import { TraceFile } from "./TraceFile.ts";
 
 const require = createRequire(import.meta.url);
 const { version } = require("../../package.json") as { version: string };
@@ -24,8 +25,17 @@ function program(): Command {
     )
     .option("--seed <seed>", "the seed of the runs", "1")
     .option("--json", "print one JSON object")
-    .action((options: { seed: string; json?: boolean }) => {
-      const kernel = runKernelDemo(options.seed);
+    .option("--trace <file>", "write the kernel demo's events to FILE as JSON lines")
+    .action((options: { seed: string; json?: boolean; trace?: string }) => {
+      const traceFile = options.trace ? openTrace(options.trace) : null;
+      let kernel;
+      try {
+        kernel = runKernelDemo(options.seed, traceFile?.sink);
+        traceFile?.finish();
+      } catch (error) {
+        traceFile?.abandon();
+        throw error;
+      }
       const ensemble = runEnsembleDemo(options.seed);
       if (options.json) {
         process.stdout.write(JSON.stringify({ ...kernel, kernel, ensemble }) + "\n");
@@ -44,12 +54,26 @@ function program(): Command {
   return cli;
 }
 
+class UsageError extends Error {}
+
+function openTrace(path: string): TraceFile {
+  try {
+    return new TraceFile(path);
+  } catch (error) {
+    throw new UsageError(`--trace ${path}: cannot write there (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`ksim: ${error.message}\n`);
+      return EXIT.usage;
+    }
     if (error instanceof CommanderError) {
       // --help and --version arrive here too, with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
