@@ -76,8 +76,10 @@ export class DiskFile<T extends DiskRecord = DiskRecord> {
   }
 
   replaceAll(records: T[]): void {
-    // The old array is left untouched: if it was the durable one it stays durable.
-    this.live = records;
+    // The old array is left untouched: if it was the durable one it stays durable. The new
+    // one is a copy: the caller's array may be frozen (immer) or reused, and appends to the
+    // file must neither throw nor change it.
+    this.live = records.slice();
     this.sizeBytes = records.reduce((n, r) => n + r.sizeBytes, 0);
     this.unsyncedBytes = this.sizeBytes;
     this.corrupt = null;

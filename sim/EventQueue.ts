@@ -14,6 +14,13 @@ export type EventHandle = number;
 export const NO_OWNER = -1;
 
 const SLOT_BITS = 2 ** 22; // at most ~4 million pending events
+/**
+ * Generations wrap below 2^31 so that a handle (generation * 2^22 + slot) stays under
+ * 2^53, a safe integer. Counting on to 2^32, a slot reused 2^31 times (the free list is
+ * LIFO, so a busy slot is reused at every event) gave handles that could not hold the
+ * slot exactly, and cancel() could hit another event.
+ */
+const GENERATION_MASK = 2 ** 31 - 1;
 const INITIAL_CAPACITY = 1024;
 
 /**
@@ -44,6 +51,11 @@ export class EventQueue {
   private freeCount = 0;
   private nextFreshSlot = 0;
   private nextSeq = 0;
+  /**
+   * Seqs of `pushAhead` events: negative and rising, so they sort before every ordinary
+   * event due at the same microsecond, and among themselves in push order.
+   */
+  private nextAheadSeq = -Number.MAX_SAFE_INTEGER;
   private liveCount = 0;
 
   /** Events scheduled and not yet fired or cancelled. */
@@ -52,9 +64,22 @@ export class EventQueue {
   }
 
   push(at: Micros, label: number, owner: number, incarnation: number, handler: EventHandler, arg: unknown): EventHandle {
+    return this.insert(at, this.nextSeq++, label, owner, incarnation, handler, arg);
+  }
+
+  /**
+   * Like `push`, but ahead of every event pushed with `push` for the same microsecond (in
+   * the order of `pushAhead` calls). For events that fell due earlier and were held back
+   * (a paused node's), which must not be overtaken by what is due at their release.
+   */
+  pushAhead(at: Micros, label: number, owner: number, incarnation: number, handler: EventHandler, arg: unknown): EventHandle {
+    return this.insert(at, this.nextAheadSeq++, label, owner, incarnation, handler, arg);
+  }
+
+  private insert(at: Micros, seq: number, label: number, owner: number, incarnation: number, handler: EventHandler, arg: unknown): EventHandle {
     const slot = this.allocateSlot();
     this.at[slot] = at;
-    this.seqOf[slot] = this.nextSeq++;
+    this.seqOf[slot] = seq;
     this.labelOf[slot] = label;
     this.ownerOf[slot] = owner;
     this.incarnationOf[slot] = incarnation;
@@ -111,7 +136,7 @@ export class EventQueue {
   release(slot: number): void {
     this.handlers[slot] = null;
     this.args[slot] = undefined;
-    this.generation[slot] = (this.generation[slot]! + 1) >>> 0;
+    this.generation[slot] = (this.generation[slot]! + 1) & GENERATION_MASK;
     this.freeSlots[this.freeCount++] = slot;
   }
 

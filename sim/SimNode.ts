@@ -160,7 +160,8 @@ export class SimNode {
     this.currentState = "up";
     const held = this.held;
     this.held = [];
-    for (const e of held) this.sim.scheduleForNode(this, 0, e.label, e.handler, e.arg);
+    // Ahead of anything else due now (see Simulation.requeueHeld), so FIFO holds.
+    for (const e of held) this.sim.requeueHeld(this, e.label, e.handler, e.arg);
   }
 
   /** Called by the kernel for an event that fell due while paused. */

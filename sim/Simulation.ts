@@ -110,6 +110,16 @@ export class Simulation {
     return this.queue.push(at, label, node.index, node.incarnation, handler, arg);
   }
 
+  /**
+   * Puts back an event held while `node` was paused: due now, ahead of everything else due
+   * now. A message that arrives at the very microsecond of the resume was queued before
+   * the resume ran; with an ordinary schedule it would overtake the held messages from the
+   * same sender and break FIFO.
+   */
+  requeueHeld(node: SimNode, label: number, handler: EventHandler, arg: unknown): EventHandle {
+    return this.queue.pushAhead(this.nowMicros, label, node.index, node.incarnation, handler, arg);
+  }
+
   cancel(handle: EventHandle): boolean {
     return this.queue.cancel(handle);
   }
@@ -159,6 +169,19 @@ export class Simulation {
       if (detail) Object.assign(event, detail);
       this.traceSink(event);
     }
+  }
+
+  /**
+   * Hands a line to the trace sink only, without folding it into the fingerprint: for
+   * detail that is written only when tracing, since the fingerprint must not depend on
+   * whether anyone is watching.
+   */
+  trace(kind: string, node: string | undefined, detail?: Record<string, unknown>): void {
+    if (!this.traceSink) return;
+    const event: TraceEvent = { at: this.nowMicros, kind };
+    if (node !== undefined) event.node = node;
+    if (detail) Object.assign(event, detail);
+    this.traceSink(event);
   }
 
   /** Runs events in (time, seq) order until a limit is reached or nothing is left. */

@@ -26,7 +26,8 @@ export class DurationError extends Error {
   override name = "DurationError";
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(us|ms|s|m|h)$/;
+const DURATION = /^(\d+)(?:\.(\d+))?(us|ms|s|m|h)$/;
+const ACCEPTED = "expected a number with a unit (us, ms, s, m, h), for example 250us, 5ms, 30s, 2m";
 
 /**
  * Parses `250us`, `5ms`, `1.5s`, `2m`, `1h` into microseconds. A bare number, a negative
@@ -36,19 +37,20 @@ const DURATION = /^(\d+(?:\.\d+)?)(us|ms|s|m|h)$/;
 export function parseDuration(text: string): Micros {
   const trimmed = String(text).trim();
   const match = DURATION.exec(trimmed);
-  if (!match) {
-    throw new DurationError(
-      `invalid duration "${text}": expected a number with a unit (us, ms, s, m, h), for example 250us, 5ms, 30s, 2m`,
-    );
+  if (!match) throw new DurationError(`invalid duration "${text}": ${ACCEPTED}`);
+  // Exact decimal arithmetic: in floats, 1.005 * 1000 is 1004.9999999999999, and a
+  // valid "1.005ms" would be rejected as finer than a microsecond.
+  const fraction = match[2] ?? "";
+  const scaled = BigInt(match[1]! + fraction) * BigInt(UNIT_MICROS[match[3]!]!);
+  const divisor = 10n ** BigInt(fraction.length);
+  if (scaled % divisor !== 0n) {
+    throw new DurationError(`invalid duration "${text}": finer than one microsecond; ${ACCEPTED}`);
   }
-  const value = Number(match[1]) * UNIT_MICROS[match[2]!]!;
-  if (!Number.isInteger(value)) {
-    throw new DurationError(`invalid duration "${text}": finer than one microsecond`);
+  const value = scaled / divisor;
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new DurationError(`invalid duration "${text}": too large; ${ACCEPTED}`);
   }
-  if (!Number.isSafeInteger(value)) {
-    throw new DurationError(`invalid duration "${text}": too large`);
-  }
-  return value;
+  return Number(value);
 }
 
 /** Formats microseconds with the largest unit that keeps it exact-ish and readable: `1.5s`, `250us`. */
