@@ -1,0 +1,70 @@
+/**
+ * Records and batches as the model stores them: objects with sizes, never bytes. A record's
+ * value is an id (`producer:sequence`-like, unique per send) so checkers can follow it from
+ * send to log to consumer.
+ */
+export interface KafkaRecord {
+  readonly key: string | null;
+  /** Unique id of the value; what a checker follows end to end. */
+  readonly valueId: number;
+  /** Size on the wire and on disk, key and headers included. */
+  readonly sizeBytes: number;
+  /** The producer's send time (simulated), for end-to-end latency. */
+  readonly createdAtMicros: number;
+}
+
+export const NO_PRODUCER_ID = -1;
+export const NO_SEQUENCE = -1;
+export const NO_PARTITION_LEADER_EPOCH = -1;
+
+/**
+ * A record batch (Kafka's RecordBatch v2): the unit of produce, replication, storage and
+ * fetch. Offsets are assigned by the leader on append; the batch carries the leader epoch
+ * it was appended in (partitionLeaderEpoch), which feeds the leader epoch cache.
+ */
+export interface RecordBatch {
+  readonly baseOffset: number;
+  /** lastOffset = baseOffset + records.length - 1. */
+  readonly records: readonly KafkaRecord[];
+  readonly partitionLeaderEpoch: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  /** Sequence of the first record; records are numbered consecutively after it. */
+  readonly baseSequence: number;
+  /** Simulated time the leader appended the batch (LogAppendTime), for retention. */
+  readonly appendedAtMicros: number;
+  readonly sizeBytes: number;
+}
+
+/** Per-batch overhead of the v2 format (header without records), for sizes. */
+export const BATCH_OVERHEAD_BYTES = 61;
+
+export function lastOffsetOf(batch: RecordBatch): number {
+  return batch.baseOffset + batch.records.length - 1;
+}
+
+export function nextOffsetOf(batch: RecordBatch): number {
+  return batch.baseOffset + batch.records.length;
+}
+
+export function lastSequenceOf(batch: RecordBatch): number {
+  return batch.baseSequence === NO_SEQUENCE ? NO_SEQUENCE : batch.baseSequence + batch.records.length - 1;
+}
+
+/** What a producer sends: a batch without offsets, epoch or append time (the leader sets those). */
+export interface ProducerBatch {
+  readonly records: readonly KafkaRecord[];
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly sizeBytes: number;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export function tpKey(tp: TopicPartition): string {
+  return `${tp.topic}-${tp.partition}`;
+}
