@@ -165,9 +165,11 @@ export class Disk {
   }
 
   private fsyncCompleted(file: DiskFile<any>, ticket: FsyncTicket<any>, incarnation: number, done?: () => void): void {
-    if (this.node.incarnation !== incarnation) return; // the crash came first: nothing became durable
+    // After a machine crash the ticket is gone and nothing becomes durable; after a process
+    // crash the operating system still completes the flush, but nobody is left to tell.
     if (this.files.get(file.name) !== file) return; // deleted meanwhile
     file.completeFsync(ticket);
-    if (done) this.sim.scheduleForNode(this.node, 0, this.fsyncDoneLabel, done);
+    if (done && this.node.incarnation === incarnation) this.sim.scheduleForNode(this.node, 0, this.fsyncDoneLabel, done);
   }
+
 }

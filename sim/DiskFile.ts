@@ -70,6 +70,8 @@ export class DiskFile<T extends DiskRecord = DiskRecord> {
     assert(length >= 0 && length <= this.live.length, () => `truncate ${this.name} to ${length} of ${this.live.length}`);
     for (let i = length; i < this.live.length; i++) this.sizeBytes -= this.live[i]!.sizeBytes;
     this.live.length = length;
+    // What was cut need not be written back any more.
+    this.unsyncedBytes = Math.min(this.unsyncedBytes, this.sizeBytes);
     if (this.durable === this.live) this.durableLength = Math.min(this.durableLength, length);
     for (const ticket of this.pending) if (ticket.records === this.live) ticket.length = Math.min(ticket.length, length);
     if (this.corrupt !== null) for (const i of [...this.corrupt]) if (i >= length) this.corrupt.delete(i);

@@ -33,6 +33,9 @@ export interface NodeOptions {
 
 export type NodeState = "up" | "down" | "paused";
 
+/** What a crash takes down: the whole machine (page cache lost) or only the process. */
+export type CrashMode = "machine" | "process";
+
 /**
  * What a process may use: its clock, its random stream, the network, timers and its
  * disk. All of it goes through the kernel, so a process cannot reach the real world.
@@ -128,15 +131,20 @@ export class SimNode {
   /** The running process, for inspection by tests and checkers (never to change it). */
   get process(): Process | null { return this.currentProcess; }
 
-  /** Stops the process at once: volatile state, timers and connections are gone; the disk loses unsynced writes. */
-  crash(): void {
+  /**
+   * Stops the process at once: volatile state, timers and connections are gone.
+   * `machine` (the default, a power loss or kernel panic): the disk loses what was not
+   * fsynced. `process` (kill -9): the operating system lives on, so the page cache keeps
+   * every write and finishes the flushes under way; nothing written is lost.
+   */
+  crash(mode: CrashMode = "machine"): void {
     if (this.currentState === "down") return;
-    this.sim.record("crash", this.name, { incarnation: this.currentIncarnation });
+    this.sim.record("crash", this.name, { incarnation: this.currentIncarnation, mode });
     this.currentIncarnation++;
     this.currentState = "down";
     this.currentProcess = null;
     this.held = [];
-    this.disk.crashed();
+    if (mode === "machine") this.disk.crashed();
     this.sim.network.nodeCrashed(this);
   }
 

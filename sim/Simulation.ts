@@ -232,7 +232,8 @@ export class Simulation {
       }
     }
     const fp = this.fingerprint;
-    fp.fold(at >>> 0);
+    // Both halves of the time: runs longer than 2^32 us (71 minutes) must not alias.
+    fp.fold((at >>> 0) ^ Math.imul((at / 4294967296) | 0, 0x85ebca6b));
     fp.fold(this.labelHashes[label]!);
     fp.fold(owner);
     if (this.traceSink) {

@@ -6,7 +6,7 @@ export { Random, type RandomState } from "./Random.ts";
 export { Fingerprint, hashString } from "./Fingerprint.ts";
 export { collectTrace, type TraceEvent, type TraceSink } from "./Trace.ts";
 export { Simulation, type SimulationOptions, type RunLimits, type RunResult, type StopReason } from "./Simulation.ts";
-export { SimNode, NodeContext, type Message, type Process, type ProcessFactory, type NodeOptions, type NodeState } from "./SimNode.ts";
+export { SimNode, NodeContext, type Message, type Process, type ProcessFactory, type NodeOptions, type NodeState, type CrashMode } from "./SimNode.ts";
 export { Network, DEFAULT_NETWORK, type NetworkOptions } from "./Network.ts";
 export {
   Disk,
