@@ -1,0 +1,401 @@
+import type { NodeContext } from "../../../sim/index.ts";
+import type { Op } from "../../coord/ZnodeTree.ts";
+import type { LeaderAndIsrRequest, PartitionState, UpdateMetadataRequest } from "../../protocol/requests.ts";
+import { decode, encode, NO_LEADER, stateZnode, ZK, type PartitionStateZnode, type TopicAssignment } from "../zk/paths.ts";
+import type { ZkCalls } from "../zk/ZkCalls.ts";
+import {
+  allPartitions,
+  EMPTY_CONTEXT,
+  partitionKey,
+  withAssignment,
+  withLiveBrokers,
+  withState,
+  type ControllerContext,
+} from "./ControllerContext.ts";
+import { electOfflinePartitionLeader, initialLeadership, removeFromIsr } from "./leaderElection.ts";
+
+export interface ControllerHost {
+  readonly ctx: NodeContext;
+  readonly zk: ZkCalls;
+  readonly brokerId: number;
+  /** Sends a controller request to a broker; the controller's own broker gets it locally. */
+  sendToBroker(brokerId: number, request: LeaderAndIsrRequest | UpdateMetadataRequest): void;
+  uncleanLeaderElectionEnabled(topic: string): boolean;
+  /** Told of every leadership the controller writes, for checkers and timelines. */
+  onLeadershipChange?(state: PartitionState, unclean: boolean): void;
+}
+
+type ControllerEvent = (done: () => void) => void;
+
+/**
+ * Kafka's controller in ZooKeeper mode (KafkaController with its partition and replica
+ * state machines), one event at a time as its ControllerEventManager runs them. It loads
+ * the cluster from the store, elects leaders for partitions whose leader is gone (clean,
+ * or unclean where allowed), removes dead replicas from ISRs, creates new partitions, and
+ * tells brokers with LeaderAndIsr and UpdateMetadata. Every write to a partition state
+ * is conditional on the controller epoch's znode version, so a deposed controller's
+ * writes fail rather than overwrite its successor's.
+ */
+export class Controller {
+  private context: ControllerContext = EMPTY_CONTEXT;
+  private readonly events: ControllerEvent[] = [];
+  private busy = false;
+  private active = true;
+  private requestId = 0;
+
+  constructor(
+    private readonly host: ControllerHost,
+    readonly epoch: number,
+    private readonly epochZkVersion: number,
+  ) {}
+
+  get snapshot(): ControllerContext {
+    return this.context;
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  start(): void {
+    this.host.ctx.record("controller.failover", { epoch: this.epoch });
+    this.enqueue((done) => this.onFailover(done));
+  }
+
+  resign(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.events.length = 0;
+    this.host.ctx.record("controller.resign", { epoch: this.epoch });
+  }
+
+  // ---- the event loop ----------------------------------------------------------------
+
+  private enqueue(event: ControllerEvent): void {
+    if (!this.active) return;
+    this.events.push(event);
+    this.runNext();
+  }
+
+  private runNext(): void {
+    if (this.busy || !this.active) return;
+    const event = this.events.shift();
+    if (!event) return;
+    this.busy = true;
+    event(() => {
+      this.busy = false;
+      this.runNext();
+    });
+  }
+
+  // ---- failover: load everything, elect where needed, tell everyone -------------------------
+
+  private onFailover(done: () => void): void {
+    const zk = this.host.zk;
+    zk.getChildren(ZK.brokerIds, () => this.enqueue((d) => this.onBrokerChange(d)), (ids) => {
+      this.context = withLiveBrokers(this.context, ids.map(Number));
+      zk.getChildren(ZK.brokerTopics, () => this.enqueue((d) => this.onTopicChange(d)), (topics) => {
+        this.loadTopics([...topics].sort(), () => {
+          zk.getChildren(ZK.isrChangeNotification, () => this.enqueue((d) => this.onIsrChange(d)), () => {
+            this.electWhereNeeded(allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)), () => {
+              this.sendUpdateMetadata(this.context.liveBrokers);
+              this.sendLeaderAndIsr(this.context.liveBrokers, allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)));
+              done();
+            });
+          });
+        });
+      });
+    });
+  }
+
+  private loadTopics(topics: string[], done: () => void): void {
+    forEachAsync(topics, (topic, next) => this.loadTopic(topic, next), done);
+  }
+
+  private loadTopic(topic: string, done: () => void): void {
+    this.host.zk.getData(ZK.topic(topic), () => this.enqueue((d) => this.onPartitionModification(topic, d)), (node) => {
+      if (!node) return done();
+      const assignment = decode<TopicAssignment>(node.data);
+      const replicas = Object.keys(assignment.partitions)
+        .map(Number)
+        .sort((a, b) => a - b)
+        .map((p) => assignment.partitions[String(p)]!);
+      this.context = withAssignment(this.context, topic, replicas);
+      forEachAsync(replicas.map((_, p) => p), (p, next) => this.loadState(topic, p, next), done);
+    });
+  }
+
+  private loadState(topic: string, partition: number, done: () => void): void {
+    this.host.zk.getData(ZK.partitionState(topic, partition), null, (node) => {
+      if (node) {
+        const z = decode<PartitionStateZnode>(node.data);
+        const replicas = this.context.assignments[topic]![partition]!;
+        this.context = withState(this.context, {
+          topic,
+          partition,
+          controllerEpoch: z.controller_epoch,
+          leader: z.leader,
+          leaderEpoch: z.leader_epoch,
+          isr: z.isr,
+          zkVersion: node.version,
+          replicas,
+        });
+      }
+      done();
+    });
+  }
+
+  // ---- broker changes ------------------------------------------------------------------
+
+  private onBrokerChange(done: () => void): void {
+    this.host.zk.getChildren(ZK.brokerIds, () => this.enqueue((d) => this.onBrokerChange(d)), (ids) => {
+      const live = ids.map(Number).sort((a, b) => a - b);
+      const before = new Set(this.context.liveBrokers);
+      const added = live.filter((b) => !before.has(b));
+      const dead = this.context.liveBrokers.filter((b) => !live.includes(b));
+      this.context = withLiveBrokers(this.context, live);
+      if (added.length + dead.length === 0) return done();
+      this.host.ctx.record("controller.broker-change", { added, dead, live });
+      this.onBrokerFailure(dead, () => this.onBrokerStartup(added, done));
+    });
+  }
+
+  /** Partitions led by a dead broker get a new leader; dead followers leave ISRs. */
+  private onBrokerFailure(dead: number[], done: () => void): void {
+    if (dead.length === 0) return done();
+    const affected = allPartitions(this.context)
+      .filter((p) => p.replicas.some((r) => dead.includes(r)))
+      .map((p) => partitionKey(p.topic, p.partition));
+    this.electWhereNeeded(affected, () => {
+      forEachAsync(affected, (key, next) => this.removeDeadFromIsr(key, dead, next), () => {
+        this.sendLeaderAndIsr(this.context.liveBrokers, affected);
+        this.sendUpdateMetadata(this.context.liveBrokers);
+        done();
+      });
+    });
+  }
+
+  private onBrokerStartup(added: number[], done: () => void): void {
+    if (added.length === 0) return done();
+    const keys = allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition));
+    this.sendUpdateMetadata(this.context.liveBrokers);
+    const hosted = allPartitions(this.context)
+      .filter((p) => p.replicas.some((r) => added.includes(r)))
+      .map((p) => partitionKey(p.topic, p.partition));
+    this.sendLeaderAndIsr(added, hosted);
+    // Partitions that were offline may elect now that a replica is back.
+    this.electWhereNeeded(keys, () => done());
+  }
+
+  private removeDeadFromIsr(key: string, dead: number[], done: () => void): void {
+    const state = this.context.states[key];
+    if (!state) return done();
+    let { leader, isr } = { leader: state.leader, isr: state.isr };
+    for (const d of dead) if (isr.includes(d) || leader === d) ({ leader, isr } = removeFromIsr(leader, isr, d));
+    if (leader === state.leader && sameMembers(isr, state.isr)) return done();
+    this.writeState({ ...state, leader, isr, leaderEpoch: state.leaderEpoch + 1, controllerEpoch: this.epoch }, false, done);
+  }
+
+  // ---- topics and partitions -------------------------------------------------------------
+
+  private onTopicChange(done: () => void): void {
+    this.host.zk.getChildren(ZK.brokerTopics, () => this.enqueue((d) => this.onTopicChange(d)), (topics) => {
+      const fresh = [...topics].filter((t) => !(t in this.context.assignments)).sort();
+      if (fresh.length === 0) return done();
+      this.loadTopics(fresh, () => this.onNewPartitions(fresh, done));
+    });
+  }
+
+  private onPartitionModification(topic: string, done: () => void): void {
+    const before = this.context.assignments[topic]?.length ?? 0;
+    this.loadTopic(topic, () => {
+      if ((this.context.assignments[topic]?.length ?? 0) > before) this.onNewPartitions([topic], done);
+      else done();
+    });
+  }
+
+  private onNewPartitions(topics: string[], done: () => void): void {
+    const created = allPartitions(this.context).filter(
+      (p) => topics.includes(p.topic) && !this.context.states[partitionKey(p.topic, p.partition)],
+    );
+    forEachAsync(created, (p, next) => this.createPartition(p.topic, p.partition, p.replicas, next), () => {
+      const keys = created.map((p) => partitionKey(p.topic, p.partition));
+      this.sendLeaderAndIsr(this.context.liveBrokers, keys);
+      this.sendUpdateMetadata(this.context.liveBrokers);
+      done();
+    });
+  }
+
+  private createPartition(topic: string, partition: number, replicas: readonly number[], done: () => void): void {
+    const first = initialLeadership(replicas, this.context.liveBrokers);
+    if (!first) return done();
+    const state: PartitionState = {
+      topic,
+      partition,
+      controllerEpoch: this.epoch,
+      leader: first.leader,
+      leaderEpoch: 0,
+      isr: first.isr,
+      zkVersion: 0,
+      replicas,
+    };
+    const zk = this.host.zk;
+    zk.create(ZK.partitions(topic), "", {}, () =>
+      zk.create(ZK.partition(topic, partition), "", {}, () => {
+        const ops: Op[] = [
+          { op: "check", path: ZK.controllerEpoch, version: this.epochZkVersion },
+          { op: "create", path: ZK.partitionState(topic, partition), data: encode(stateZnode(state)), ephemeral: false, sequential: false },
+        ];
+        zk.multi(ops, (results) => {
+          if (results.every((r) => r.ok)) {
+            this.context = withState(this.context, state);
+            this.host.onLeadershipChange?.(state, false);
+          } else if (!results[0]!.ok) {
+            this.fenced();
+          }
+          done();
+        });
+      }),
+    );
+  }
+
+  // ---- elections ---------------------------------------------------------------------
+
+  /** Elects a leader for each of these partitions whose leader is not a live broker. */
+  private electWhereNeeded(keys: string[], done: () => void): void {
+    const live = new Set(this.context.liveBrokers);
+    const offline = keys.filter((k) => {
+      const s = this.context.states[k];
+      return s !== undefined && !live.has(s.leader);
+    });
+    forEachAsync(offline, (key, next) => this.elect(key, next), done);
+  }
+
+  private elect(key: string, done: () => void): void {
+    const state = this.context.states[key]!;
+    const result = electOfflinePartitionLeader({
+      replicas: state.replicas,
+      isr: state.isr,
+      liveBrokers: this.context.liveBrokers,
+      uncleanLeaderElectionEnabled: this.host.uncleanLeaderElectionEnabled(state.topic),
+    });
+    if (!result) {
+      this.host.ctx.record("controller.offline", { partition: key, isr: [...state.isr] });
+      return done();
+    }
+    const next: PartitionState = { ...state, leader: result.leader, isr: result.isr, leaderEpoch: state.leaderEpoch + 1, controllerEpoch: this.epoch };
+    this.writeState(next, result.unclean, done);
+  }
+
+  /**
+   * Writes a partition state conditionally on its znode version and on the controller
+   * epoch. A version conflict means a leader changed the ISR meanwhile: re-read and redo.
+   */
+  private writeState(state: PartitionState, unclean: boolean, done: () => void): void {
+    const ops: Op[] = [
+      { op: "check", path: ZK.controllerEpoch, version: this.epochZkVersion },
+      { op: "setData", path: ZK.partitionState(state.topic, state.partition), data: encode(stateZnode(state)), version: state.zkVersion },
+    ];
+    this.host.zk.multi(ops, (results) => {
+      if (!results[0]!.ok) {
+        this.fenced();
+        return done();
+      }
+      const write = results[1]!;
+      if (write.ok) {
+        const written = { ...state, zkVersion: write.version };
+        this.context = withState(this.context, written);
+        this.host.ctx.record("controller.leadership", { partition: partitionKey(state.topic, state.partition), leader: state.leader, leaderEpoch: state.leaderEpoch, isr: [...state.isr], unclean });
+        this.host.onLeadershipChange?.(written, unclean);
+        return done();
+      }
+      // BADVERSION: re-read and decide again on the fresh state.
+      this.loadState(state.topic, state.partition, () => {
+        const key = partitionKey(state.topic, state.partition);
+        if (!new Set(this.context.liveBrokers).has(this.context.states[key]!.leader)) this.elect(key, done);
+        else done();
+      });
+    });
+  }
+
+  // ---- ISR changes made by leaders ---------------------------------------------------------
+
+  private onIsrChange(done: () => void): void {
+    const zk = this.host.zk;
+    zk.getChildren(ZK.isrChangeNotification, () => this.enqueue((d) => this.onIsrChange(d)), (children) => {
+      const names = [...children].sort();
+      if (names.length === 0) return done();
+      const changed = new Set<string>();
+      forEachAsync(
+        names,
+        (name, next) =>
+          zk.getData(`${ZK.isrChangeNotification}/${name}`, null, (node) => {
+            if (node) for (const p of decode<{ topic: string; partition: number }[]>(node.data)) changed.add(partitionKey(p.topic, p.partition));
+            zk.delete(`${ZK.isrChangeNotification}/${name}`, -1, () => next());
+          }),
+        () => {
+          const keys = [...changed].sort().filter((k) => this.context.states[k]);
+          forEachAsync(keys, (k, next) => this.loadState(this.context.states[k]!.topic, this.context.states[k]!.partition, next), () => {
+            this.sendUpdateMetadata(this.context.liveBrokers);
+            done();
+          });
+        },
+      );
+    });
+  }
+
+  // ---- requests to brokers ---------------------------------------------------------------
+
+  private sendLeaderAndIsr(brokers: readonly number[], keys: readonly string[]): void {
+    for (const broker of brokers) {
+      const states = keys
+        .map((k) => this.context.states[k])
+        .filter((s): s is PartitionState => s !== undefined && s.replicas.includes(broker));
+      if (states.length === 0) continue;
+      this.host.sendToBroker(broker, {
+        type: "kafka.leader-and-isr",
+        correlationId: ++this.requestId,
+        controllerId: this.host.brokerId,
+        controllerEpoch: this.epoch,
+        partitionStates: states,
+      });
+    }
+  }
+
+  private sendUpdateMetadata(brokers: readonly number[]): void {
+    const states = allPartitions(this.context)
+      .map((p) => this.context.states[partitionKey(p.topic, p.partition)])
+      .filter((s): s is PartitionState => s !== undefined);
+    for (const broker of brokers) {
+      this.host.sendToBroker(broker, {
+        type: "kafka.update-metadata",
+        correlationId: ++this.requestId,
+        controllerId: this.host.brokerId,
+        controllerEpoch: this.epoch,
+        partitionStates: states,
+        liveBrokers: this.context.liveBrokers,
+      });
+    }
+  }
+
+  /** Our epoch is not the store's any more: another controller took over. */
+  private fenced(): void {
+    this.host.ctx.record("controller.fenced", { epoch: this.epoch });
+    this.resign();
+  }
+}
+
+function forEachAsync<T>(items: readonly T[], step: (item: T, next: () => void) => void, done: () => void): void {
+  let i = 0;
+  const next = (): void => {
+    if (i >= items.length) return done();
+    step(items[i++]!, next);
+  };
+  next();
+}
+
+function sameMembers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+export { NO_LEADER };
