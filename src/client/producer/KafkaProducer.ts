@@ -1,0 +1,279 @@
+import { type EventHandle, type Message, type Micros, type NodeContext } from "../../../sim/index.ts";
+import { BATCH_OVERHEAD_BYTES, type KafkaRecord } from "../../protocol/records.ts";
+import { brokerIdOf } from "../../protocol/requests.ts";
+import type { ClientError } from "../errors.ts";
+import { MetadataCache } from "../metadata/MetadataCache.ts";
+import { CorrelationIds, NetworkClient } from "../network/NetworkClient.ts";
+import { utf8 } from "../partitioner/murmur2.ts";
+import { Partitioner } from "../partitioner/Partitioner.ts";
+import { BufferPool } from "./BufferPool.ts";
+import { IdempotenceManager } from "./IdempotenceManager.ts";
+import type { PendingRecord, ProduceCallback, ProduceResult, ProducerBatch } from "./ProducerBatch.ts";
+import { producerOptions, type ProducerOptions } from "./ProducerOptions.ts";
+import { RecordAccumulator } from "./RecordAccumulator.ts";
+import { Sender, type BatchCompletions } from "./Sender.ts";
+
+/** What the application hands to send(). */
+export interface OutgoingRecord {
+  readonly topic: string;
+  readonly key: string | null;
+  /** Unique id of the value, followed by checkers from send to log to consumer. */
+  readonly valueId: number;
+  /** The value's size; the record's size adds the key's UTF-8 bytes and the v2 per-record overhead. */
+  readonly sizeBytes: number;
+}
+
+/** Kafka's v2 record header besides key and value (length, attributes, deltas, header count), about. */
+export const RECORD_OVERHEAD_BYTES = 10;
+
+/** Counters for the run summary. */
+export interface ProducerStats {
+  /** send() calls. */
+  sent: number;
+  /** Records acknowledged (callback ok). */
+  acknowledged: number;
+  /** Records failed (callback not ok), whatever the reason. */
+  failed: number;
+  /** Batches put back for a retry. */
+  retries: number;
+}
+
+/** Reports for a history recorder or a latency histogram; all optional. */
+export interface ProducerObserver {
+  /** send() was called (Jepsen's invoke). */
+  sent?(record: KafkaRecord, topic: string): void;
+  /** The record was acknowledged, `latencyMicros` after send(). offset is -1 with acks=0. */
+  acknowledged?(record: KafkaRecord, topic: string, partition: number, offset: number, latencyMicros: Micros): void;
+  /** The record failed; `maybeWritten` when its outcome is in doubt. */
+  failed?(record: KafkaRecord, topic: string, partition: number, error: ClientError, maybeWritten: boolean, latencyMicros: Micros): void;
+}
+
+export interface KafkaProducerExtras {
+  readonly observer?: ProducerObserver;
+  /** Shared with the other clients of the same process (see CorrelationIds). */
+  readonly correlationIds?: CorrelationIds;
+}
+
+/** A send waiting for metadata or buffer memory (the application thread blocked in send()). */
+interface BlockedSend {
+  readonly topic: string;
+  readonly entry: PendingRecord;
+  readonly deadlineMicros: Micros;
+}
+
+/**
+ * Kafka's KafkaProducer as a library hosted in a process (like CoordClient): the host
+ * passes it the messages and connection resets of broker nodes (see `receive`,
+ * `connectionReset`, `handles`). send() partitions the record, appends it to the
+ * accumulator and returns at once; the record's callback runs when its batch completes.
+ * A send that finds no metadata for its topic, or no buffer memory for a new batch, waits
+ * (and every later send waits behind it, as the application's thread would) for up to
+ * max.block.ms, then fails with MAX_BLOCK_TIMEOUT.
+ */
+export class KafkaProducer {
+  readonly options: ProducerOptions;
+  readonly stats: ProducerStats = { sent: 0, acknowledged: 0, failed: 0, retries: 0 };
+  readonly metadata: MetadataCache;
+  private readonly network: NetworkClient;
+  private readonly partitioner: Partitioner;
+  private readonly pool: BufferPool;
+  private readonly accumulator: RecordAccumulator;
+  private readonly idempotence: IdempotenceManager | null;
+  private readonly sender: Sender;
+  private readonly blocked: BlockedSend[] = [];
+  private blockedOnMemory = false;
+  private blockTimer: EventHandle = -1;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    options: Partial<ProducerOptions> = {},
+    private readonly extras: KafkaProducerExtras = {},
+  ) {
+    this.options = producerOptions(options);
+    const o = this.options;
+    this.network = new NetworkClient(ctx, {
+      requestTimeoutMicros: o.requestTimeoutMicros,
+      reconnectBackoffMicros: o.reconnectBackoffMicros,
+      correlationIds: extras.correlationIds,
+      label: "producer",
+    });
+    this.metadata = new MetadataCache(ctx, this.network, o, () => this.metadataUpdated());
+    this.partitioner = new Partitioner(o.partitioner, ctx.random);
+    this.pool = new BufferPool(o.bufferMemoryBytes);
+    this.accumulator = new RecordAccumulator(o);
+    this.idempotence = o.enableIdempotence ? new IdempotenceManager() : null;
+    this.sender = new Sender(ctx, o, this.network, this.metadata, this.accumulator, this.idempotence, this.completions);
+  }
+
+  /** Starts the sender (an idempotent producer asks for its producer id at once). */
+  start(): void {
+    this.sender.wakeup();
+  }
+
+  /** The producer id (-1 before InitProducerId answered, or without idempotence). */
+  get producerId(): number {
+    return this.idempotence?.producerId ?? -1;
+  }
+
+  /** Produce requests sent so far and not yet answered. */
+  get requests(): { sent: number; inFlight: number } {
+    return { sent: this.sender.produceRequests, inFlight: this.sender.inFlight };
+  }
+
+  /** Buffer memory not held by batches. */
+  get availableMemoryBytes(): number {
+    return this.pool.available;
+  }
+
+  // ---- the API ----------------------------------------------------------------------------
+
+  send(input: OutgoingRecord, callback?: ProduceCallback): void {
+    const now = this.ctx.now;
+    const keyBytes = input.key === null ? 0 : utf8(input.key).length;
+    const record: KafkaRecord = {
+      key: input.key,
+      valueId: input.valueId,
+      sizeBytes: input.sizeBytes + keyBytes + RECORD_OVERHEAD_BYTES,
+      createdAtMicros: now,
+    };
+    this.stats.sent++;
+    this.extras.observer?.sent?.(record, input.topic);
+    const entry: PendingRecord = { record, callback };
+    if (this.closed) return this.failSoon(input.topic, entry, "PRODUCER_CLOSED");
+    const batchBytes = BATCH_OVERHEAD_BYTES + record.sizeBytes;
+    if (batchBytes > this.options.maxRequestSizeBytes || batchBytes > this.options.bufferMemoryBytes) {
+      return this.failSoon(input.topic, entry, "RECORD_TOO_LARGE");
+    }
+    this.metadata.addTopic(input.topic);
+    const send: BlockedSend = { topic: input.topic, entry, deadlineMicros: now + this.options.maxBlockMicros };
+    if (this.blocked.length > 0 || !this.place(send)) this.block(send);
+  }
+
+  /** Refuses further sends (they fail with PRODUCER_CLOSED); what was accepted is still sent. */
+  close(): void {
+    this.closed = true;
+  }
+
+  // ---- from the host ----------------------------------------------------------------------
+
+  /** True for the messages the host must hand to `receive`: answers from broker nodes. */
+  handles(from: string, message: Message): boolean {
+    return brokerIdOf(from) >= 0 && this.network.owns(message);
+  }
+
+  receive(from: string, message: Message): void {
+    this.network.receive(from, message);
+  }
+
+  /** The host calls this for every reset of a connection with a broker node. */
+  connectionReset(peer: string): void {
+    this.network.connectionReset(peer);
+  }
+
+  // ---- placing records --------------------------------------------------------------------
+
+  /** Partitions the record and appends it; false when it must wait (no metadata yet, or no memory). */
+  private place(send: BlockedSend): boolean {
+    const { topic, entry } = send;
+    const partitionCount = this.metadata.partitionCount(topic);
+    if (partitionCount === undefined) {
+      // Kafka's waitOnMetadata: keep asking (within the back-off) until max.block.ms.
+      this.metadata.requestUpdate();
+      return false;
+    }
+    const layout = { partitionCount, available: this.metadata.availablePartitions(topic) };
+    const key = entry.record.key;
+    let tp = { topic, partition: this.partitioner.partition(topic, key, layout) };
+    if (this.accumulator.tryAppend(tp, entry)) return true;
+    if (key === null && this.partitioner.switchesOnNewBatch) {
+      // KIP-480: a keyless record that would open a new batch switches the sticky partition.
+      this.partitioner.onNewBatch(topic, layout, tp.partition);
+      tp = { topic, partition: this.partitioner.partition(topic, key, layout) };
+      if (this.accumulator.tryAppend(tp, entry)) return true;
+    }
+    const reserve = this.accumulator.reserveFor(BATCH_OVERHEAD_BYTES + entry.record.sizeBytes);
+    if (!this.pool.tryAllocate(reserve)) {
+      this.blockedOnMemory = true;
+      return false;
+    }
+    this.blockedOnMemory = false;
+    this.accumulator.appendToNewBatch(tp, entry, reserve, this.ctx.now);
+    this.sender.wakeup();
+    return true;
+  }
+
+  private block(send: BlockedSend): void {
+    this.blocked.push(send);
+    if (this.blocked.length === 1) this.armBlockTimer();
+  }
+
+  /** Places waiting sends in order while they fit. */
+  private unblock(): void {
+    if (this.blocked.length === 0) return;
+    while (this.blocked.length > 0 && this.place(this.blocked[0]!)) this.blocked.shift();
+    if (this.blocked.length === 0) this.blockedOnMemory = false;
+    this.armBlockTimer();
+  }
+
+  private armBlockTimer(): void {
+    if (this.blockTimer !== -1) this.ctx.cancelTimer(this.blockTimer);
+    this.blockTimer = -1;
+    const head = this.blocked[0];
+    if (!head) return;
+    this.blockTimer = this.ctx.setTimer(Math.max(0, head.deadlineMicros - this.ctx.now), "producer.max-block", () => {
+      this.blockTimer = -1;
+      while (this.blocked.length > 0 && this.blocked[0]!.deadlineMicros <= this.ctx.now) {
+        const expired = this.blocked.shift()!;
+        this.finishRecord(expired.topic, -1, expired.entry, { error: "MAX_BLOCK_TIMEOUT", maybeWritten: false });
+      }
+      if (this.blocked.length === 0) this.blockedOnMemory = false;
+      this.unblock();
+    });
+  }
+
+  private metadataUpdated(): void {
+    this.unblock();
+    this.sender.wakeup();
+  }
+
+  // ---- completing records -----------------------------------------------------------------
+
+  private readonly completions: BatchCompletions = {
+    succeeded: (batch, baseOffset) => this.batchDone(batch, (i) => ({ offset: baseOffset < 0 ? -1 : baseOffset + i })),
+    failed: (batch, error) => this.batchDone(batch, () => ({ error, maybeWritten: batch.mayHaveWritten })),
+    retried: () => {
+      this.stats.retries++;
+    },
+    memoryExhausted: () => this.blockedOnMemory && this.blocked.length > 0,
+  };
+
+  private batchDone(batch: ProducerBatch, outcome: (index: number) => RecordOutcome): void {
+    batch.done = true;
+    this.pool.release(batch.reservedBytes);
+    batch.entries.forEach((entry, i) => this.finishRecord(batch.tp.topic, batch.tp.partition, entry, outcome(i)));
+    this.unblock();
+  }
+
+  private failSoon(topic: string, entry: PendingRecord, error: ClientError): void {
+    this.ctx.setTimer(0, "producer.fail-fast", () => this.finishRecord(topic, -1, entry, { error, maybeWritten: false }));
+  }
+
+  private finishRecord(topic: string, partition: number, entry: PendingRecord, outcome: RecordOutcome): void {
+    const { record } = entry;
+    const latencyMicros = this.ctx.now - record.createdAtMicros;
+    let result: ProduceResult;
+    if ("offset" in outcome) {
+      this.stats.acknowledged++;
+      this.extras.observer?.acknowledged?.(record, topic, partition, outcome.offset, latencyMicros);
+      result = { ok: true, topic, partition, offset: outcome.offset };
+    } else {
+      this.stats.failed++;
+      this.extras.observer?.failed?.(record, topic, partition, outcome.error, outcome.maybeWritten, latencyMicros);
+      result = { ok: false, topic, partition, error: outcome.error, maybeWritten: outcome.maybeWritten };
+    }
+    entry.callback?.(result);
+  }
+}
+
+type RecordOutcome = { offset: number } | { error: ClientError; maybeWritten: boolean };

@@ -1,0 +1,125 @@
+import { assert, type Micros } from "../../../sim/index.ts";
+import {
+  BATCH_OVERHEAD_BYTES,
+  NO_PRODUCER_ID,
+  NO_SEQUENCE,
+  type KafkaRecord,
+  type ProducerBatch as WireBatch,
+  type TopicPartition,
+} from "../../protocol/records.ts";
+import type { ClientError } from "../errors.ts";
+
+/** What send() reports for one record. */
+export type ProduceResult =
+  | { readonly ok: true; readonly topic: string; readonly partition: number; readonly offset: number }
+  | {
+      readonly ok: false;
+      readonly topic: string;
+      /** -1 when the record failed before a partition was chosen. */
+      readonly partition: number;
+      readonly error: ClientError;
+      /**
+       * True when some attempt's outcome is unknown (no answer, or the answer came after an
+       * append): the record may be in the log although it failed (Jepsen's `info`).
+       */
+      readonly maybeWritten: boolean;
+    };
+
+export type ProduceCallback = (result: ProduceResult) => void;
+
+/** A record in a batch with what its completion needs. */
+export interface PendingRecord {
+  readonly record: KafkaRecord;
+  readonly callback: ProduceCallback | undefined;
+}
+
+/**
+ * A batch of records for one partition as the producer holds it (Kafka's ProducerBatch):
+ * open for appends until first drained, then sent, maybe re-enqueued and sent again with
+ * the same producer id and sequence, until it completes once, successfully or not.
+ */
+export class ProducerBatch {
+  readonly entries: PendingRecord[] = [];
+  sizeBytes = BATCH_OVERHEAD_BYTES;
+  /** No more appends: the batch has been drained once. */
+  closed = false;
+  /** Times re-enqueued for a retry (Kafka's attempts). */
+  attempts = 0;
+  /** Times put into a produce request. */
+  sends = 0;
+  /** When the batch last came back for a retry (retry.backoff.ms counts from here). */
+  lastAttemptMicros: Micros;
+  /** In a produce request that has not been answered yet. */
+  inFlight = false;
+  done = false;
+  /** Some attempt ended without knowing whether the broker appended (see ProduceResult). */
+  mayHaveWritten = false;
+  producerId = NO_PRODUCER_ID;
+  producerEpoch = -1;
+  baseSequence = NO_SEQUENCE;
+
+  constructor(
+    readonly tp: TopicPartition,
+    /** tpKey(tp), the accumulator's key. */
+    readonly key: string,
+    readonly createdMicros: Micros,
+    /** Buffer memory held by the batch until it completes. */
+    readonly reservedBytes: number,
+  ) {
+    this.lastAttemptMicros = createdMicros;
+  }
+
+  get recordCount(): number {
+    return this.entries.length;
+  }
+
+  get hasSequence(): boolean {
+    return this.baseSequence !== NO_SEQUENCE;
+  }
+
+  get lastSequence(): number {
+    return this.baseSequence + this.entries.length - 1;
+  }
+
+  /** Appends if the batch is open and the record fits in batch.size (a first record always fits). */
+  tryAppend(entry: PendingRecord, batchSizeBytes: number): boolean {
+    if (this.closed) return false;
+    if (this.entries.length > 0 && this.sizeBytes + entry.record.sizeBytes > batchSizeBytes) return false;
+    this.entries.push(entry);
+    this.sizeBytes += entry.record.sizeBytes;
+    return true;
+  }
+
+  isFull(batchSizeBytes: number): boolean {
+    return this.closed || this.sizeBytes >= batchSizeBytes;
+  }
+
+  /** The producer's state for this batch (KIP-98): kept across retries so the broker can spot duplicates. */
+  setProducerState(producerId: number, producerEpoch: number, baseSequence: number): void {
+    assert(!this.hasSequence, `batch for ${this.key} already has sequence ${this.baseSequence}`);
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.baseSequence = baseSequence;
+  }
+
+  /** Forgets the sequence after the producer id was reset; the next drain numbers the batch anew. */
+  resetProducerState(): void {
+    this.producerId = NO_PRODUCER_ID;
+    this.producerEpoch = -1;
+    this.baseSequence = NO_SEQUENCE;
+  }
+
+  hasReachedDeliveryTimeout(deliveryTimeoutMicros: Micros, now: Micros): boolean {
+    return now >= this.createdMicros + deliveryTimeoutMicros;
+  }
+
+  toWire(): WireBatch {
+    return {
+      records: this.entries.map((e) => e.record),
+      producerId: this.producerId,
+      producerEpoch: this.producerEpoch,
+      baseSequence: this.baseSequence,
+      sizeBytes: this.sizeBytes,
+    };
+  }
+}

@@ -1,0 +1,196 @@
+import type { Micros } from "../../../sim/index.ts";
+import { tpKey, type TopicPartition } from "../../protocol/records.ts";
+import { ProducerBatch, type PendingRecord } from "./ProducerBatch.ts";
+
+export interface AccumulatorOptions {
+  readonly batchSizeBytes: number;
+  readonly lingerMicros: Micros;
+  readonly retryBackoffMicros: Micros;
+  readonly deliveryTimeoutMicros: Micros;
+  readonly maxRequestSizeBytes: number;
+}
+
+/** What `ready` found: the brokers with something to send, and when to look again. */
+export interface ReadyCheck {
+  readonly readyBrokers: number[];
+  /** Microseconds until a batch not ready now may become ready (Infinity: none waits). */
+  readonly nextReadyCheckMicros: Micros;
+  /** Some partition with batches has no known leader: metadata must be refreshed. */
+  readonly unknownLeader: boolean;
+}
+
+/**
+ * Kafka's RecordAccumulator: a queue of batches per partition. Records are appended to the
+ * partition's last batch while it is open and has room; `ready` finds the brokers that
+ * lead a partition whose first batch may go (full, lingered long enough, memory exhausted,
+ * or a retry whose back-off has passed); `drain` takes at most one batch per partition for
+ * a broker, up to max.request.size; a retried batch goes back to the front of its queue.
+ */
+export class RecordAccumulator {
+  private readonly queues = new Map<string, ProducerBatch[]>();
+  private readonly muted = new Set<string>();
+  private readonly drainIndex = new Map<number, number>();
+
+  constructor(private readonly options: AccumulatorOptions) {}
+
+  /** Appends to the open batch at the tail of the partition's queue; false when a new batch is needed. */
+  tryAppend(tp: TopicPartition, entry: PendingRecord): boolean {
+    const queue = this.queues.get(tpKey(tp));
+    const last = queue?.[queue.length - 1];
+    return last !== undefined && last.tryAppend(entry, this.options.batchSizeBytes);
+  }
+
+  /** Memory a new batch for a record of `recordBytes` reserves (Kafka allocates max(batch.size, size)). */
+  reserveFor(batchBytes: number): number {
+    return Math.max(this.options.batchSizeBytes, batchBytes);
+  }
+
+  /** Opens a new batch at the tail (its memory already reserved) with `entry` in it. */
+  appendToNewBatch(tp: TopicPartition, entry: PendingRecord, reservedBytes: number, now: Micros): ProducerBatch {
+    const key = tpKey(tp);
+    const batch = new ProducerBatch(tp, key, now, reservedBytes);
+    batch.tryAppend(entry, this.options.batchSizeBytes);
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = [];
+      this.queues.set(key, queue);
+    }
+    queue.push(batch);
+    return batch;
+  }
+
+  /** True when the partition's last batch is open (a record would join it rather than open a new one). */
+  hasOpenBatch(tp: TopicPartition): boolean {
+    const queue = this.queues.get(tpKey(tp));
+    const last = queue?.[queue.length - 1];
+    return last !== undefined && !last.closed;
+  }
+
+  get hasUndrained(): boolean {
+    for (const queue of this.queues.values()) if (queue.length > 0) return true;
+    return false;
+  }
+
+  // ---- ready and drain ------------------------------------------------------------------
+
+  ready(now: Micros, leaderOf: (tp: TopicPartition) => number, exhausted: boolean): ReadyCheck {
+    const ready = new Set<number>();
+    let next = Infinity;
+    let unknownLeader = false;
+    const { retryBackoffMicros, lingerMicros, batchSizeBytes } = this.options;
+    for (const [key, queue] of this.queues) {
+      const first = queue[0];
+      if (!first) continue;
+      const leader = leaderOf(first.tp);
+      if (leader < 0) {
+        unknownLeader = true;
+        continue;
+      }
+      if (ready.has(leader) || this.muted.has(key)) continue;
+      const retrying = first.attempts > 0;
+      const waited = now - (retrying ? first.lastAttemptMicros : first.createdMicros);
+      const backingOff = retrying && waited < retryBackoffMicros;
+      const timeToWait = retrying ? retryBackoffMicros : lingerMicros;
+      const full = queue.length > 1 || first.isFull(batchSizeBytes);
+      const sendable = full || waited >= timeToWait || exhausted;
+      if (sendable && !backingOff) ready.add(leader);
+      else next = Math.min(next, Math.max(timeToWait - waited, 0));
+    }
+    return { readyBrokers: [...ready], nextReadyCheckMicros: next, unknownLeader };
+  }
+
+  /**
+   * Takes, for `broker`, the first batch of each partition it leads, starting after where
+   * the last drain for it stopped, while the request stays under max.request.size.
+   * `mayDrain` is the idempotence gate (Kafka's shouldStopDrainBatchesForPartition); unlike
+   * Kafka, a gated partition is skipped rather than ending the drain, so one partition
+   * waiting for its retry order does not hold the others back.
+   */
+  drain(
+    broker: number,
+    leaderOf: (tp: TopicPartition) => number,
+    now: Micros,
+    mayDrain: (first: ProducerBatch) => boolean,
+  ): ProducerBatch[] {
+    const keys: string[] = [];
+    for (const [key, queue] of this.queues) if (queue.length > 0 && leaderOf(queue[0]!.tp) === broker) keys.push(key);
+    if (keys.length === 0) return [];
+    const start = (this.drainIndex.get(broker) ?? 0) % keys.length;
+    const drained: ProducerBatch[] = [];
+    let size = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[(start + i) % keys.length]!;
+      if (this.muted.has(key)) continue;
+      const queue = this.queues.get(key)!;
+      const first = queue[0]!;
+      if (first.attempts > 0 && now - first.lastAttemptMicros < this.options.retryBackoffMicros) continue;
+      if (size + first.sizeBytes > this.options.maxRequestSizeBytes && drained.length > 0) {
+        this.drainIndex.set(broker, (start + i) % keys.length);
+        return drained;
+      }
+      if (!mayDrain(first)) continue;
+      queue.shift();
+      first.closed = true;
+      size += first.sizeBytes;
+      drained.push(first);
+    }
+    this.drainIndex.set(broker, start + 1);
+    return drained;
+  }
+
+  /**
+   * Puts a batch back for a retry at the front of its queue; a batch with a sequence goes
+   * before any later sequence already back there, so retries leave in sequence order.
+   */
+  reenqueue(batch: ProducerBatch, now: Micros): void {
+    batch.attempts++;
+    batch.lastAttemptMicros = now;
+    let queue = this.queues.get(batch.key);
+    if (!queue) {
+      queue = [];
+      this.queues.set(batch.key, queue);
+    }
+    let at = 0;
+    if (batch.hasSequence) {
+      while (at < queue.length && queue[at]!.hasSequence && queue[at]!.baseSequence < batch.baseSequence) at++;
+    }
+    queue.splice(at, 0, batch);
+  }
+
+  mute(key: string): void {
+    this.muted.add(key);
+  }
+
+  unmute(key: string): void {
+    this.muted.delete(key);
+  }
+
+  // ---- delivery timeout ------------------------------------------------------------------
+
+  /** Removes and returns the queued batches whose delivery.timeout.ms has passed. */
+  takeExpired(now: Micros): ProducerBatch[] {
+    const expired: ProducerBatch[] = [];
+    for (const queue of this.queues.values()) {
+      for (let i = 0; i < queue.length; ) {
+        if (queue[i]!.hasReachedDeliveryTimeout(this.options.deliveryTimeoutMicros, now)) {
+          expired.push(queue.splice(i, 1)[0]!);
+        } else i++;
+      }
+    }
+    return expired;
+  }
+
+  /** The earliest time a queued batch reaches its delivery timeout (Infinity: nothing queued). */
+  nextExpiryMicros(): Micros {
+    let earliest = Infinity;
+    for (const queue of this.queues.values()) {
+      for (const b of queue) earliest = Math.min(earliest, b.createdMicros + this.options.deliveryTimeoutMicros);
+    }
+    return earliest;
+  }
+
+  /** Every queued batch, for the producer-id reset (which renumbers them) and for tests. */
+  *queued(): IterableIterator<ProducerBatch> {
+    for (const queue of this.queues.values()) yield* queue;
+  }
+}
