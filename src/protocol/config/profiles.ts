@@ -1,0 +1,90 @@
+/**
+ * Version profiles: which era of Kafka a scenario models. A profile fixes two things
+ * together, as a Kafka release does: behaviour (what a follower truncates to, whether
+ * requests are fenced by leader epoch), read by brokers from PROFILE_BEHAVIOUR, and the
+ * configuration defaults of that era, kept beside each key in the registry.
+ *
+ * The profiles are ordered oldest first; `profileAtLeast` compares them.
+ */
+export const PROFILES = ["0.10", "0.11", "2.1", "3.x"] as const;
+
+export type Profile = (typeof PROFILES)[number];
+
+/** The profile of a scenario that names none: current Kafka. */
+export const DEFAULT_PROFILE: Profile = "3.x";
+
+/**
+ * What a replica truncates its log to when it becomes a follower (or restarts):
+ * - `high-watermark`: to its own high watermark (Kafka 0.8 to 0.10, before KIP-101),
+ *   which can lose acknowledged records or leave replicas diverged;
+ * - `leader-epoch`: to the end offset the leader reports for the follower's latest epoch
+ *   (KIP-101, Kafka 0.11);
+ * - `leader-epoch-kip279`: the leader answers with the largest epoch at or below the one
+ *   asked and that epoch's end offset, and the follower iterates until both agree
+ *   (KIP-279, Kafka 2.0 onwards).
+ */
+export type TruncationRule = "high-watermark" | "leader-epoch" | "leader-epoch-kip279";
+
+export interface ProfileBehaviour {
+  readonly profile: Profile;
+  /** The Kafka releases whose behaviour the profile models. */
+  readonly kafkaVersions: string;
+  readonly truncation: TruncationRule;
+  /**
+   * KIP-320: Fetch, ListOffsets and OffsetsForLeaderEpoch carry the sender's current
+   * leader epoch; a replica answers a stale one with FENCED_LEADER_EPOCH and a newer one
+   * with UNKNOWN_LEADER_EPOCH (Kafka 2.1 onwards).
+   */
+  readonly leaderEpochFencing: boolean;
+  /** One line for reports and error messages. */
+  readonly summary: string;
+}
+
+export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Object.freeze({
+  "0.10": Object.freeze({
+    profile: "0.10",
+    kafkaVersions: "0.8 to 0.10",
+    truncation: "high-watermark",
+    leaderEpochFencing: false,
+    summary: "followers truncate to the high watermark (before KIP-101)",
+  }),
+  "0.11": Object.freeze({
+    profile: "0.11",
+    kafkaVersions: "0.11 to 1.1",
+    truncation: "leader-epoch",
+    leaderEpochFencing: false,
+    summary: "followers truncate by leader epoch (KIP-101)",
+  }),
+  "2.1": Object.freeze({
+    profile: "2.1",
+    kafkaVersions: "2.1 to 2.8",
+    truncation: "leader-epoch-kip279",
+    leaderEpochFencing: true,
+    summary: "leader epochs with KIP-279's answer and KIP-320's fencing",
+  }),
+  "3.x": Object.freeze({
+    profile: "3.x",
+    kafkaVersions: "3.0 onwards",
+    truncation: "leader-epoch-kip279",
+    leaderEpochFencing: true,
+    summary: "2.1's behaviour with 3.0's defaults (acks=all, idempotence on)",
+  }),
+});
+
+export function isProfile(value: unknown): value is Profile {
+  return typeof value === "string" && (PROFILES as readonly string[]).includes(value);
+}
+
+export function profileBehaviour(profile: Profile): ProfileBehaviour {
+  return PROFILE_BEHAVIOUR[profile];
+}
+
+/** True when `profile` is `since` or a later one. */
+export function profileAtLeast(profile: Profile, since: Profile): boolean {
+  return PROFILES.indexOf(profile) >= PROFILES.indexOf(since);
+}
+
+/** `"0.10" (0.8 to 0.10: followers truncate ...), ...`: the accepted profiles, for messages. */
+export function describeProfiles(): string {
+  return PROFILES.map((p) => `"${p}" (Kafka ${PROFILE_BEHAVIOUR[p].kafkaVersions})`).join(", ");
+}

@@ -1,0 +1,193 @@
+import type { DiskOptions, Micros, NetworkOptions } from "../../sim/index.ts";
+import type { KafkaConfig, Profile, ProfileBehaviour } from "../protocol/config/index.ts";
+
+/**
+ * A scenario as the loader hands it to a run: every field present and defaulted, times in
+ * microseconds, Kafka configuration resolved for the scenario's profile, fault targets
+ * parsed into selectors. Immutable by convention (readonly throughout).
+ */
+export interface Scenario {
+  /** The file it came from, as given to the loader. */
+  readonly file: string;
+  /** `name:` or the file's name without `.yaml`. */
+  readonly name: string;
+  readonly description: string;
+  readonly profile: Profile;
+  /** What the profile selects (truncation rule, fencing): brokers read it from here. */
+  readonly behaviour: ProfileBehaviour;
+  /** The load phase: producers send, faults happen. */
+  readonly durationMicros: Micros;
+  /** The liveness phase after it: faults healed, load stopped, the cluster given time to recover. */
+  readonly settleMicros: Micros;
+  readonly cluster: ClusterSpec;
+  readonly network: NetworkOptions;
+  readonly disk: DiskOptions;
+  readonly topics: readonly TopicSpec[];
+  readonly producers: readonly ProducerSpec[];
+  readonly consumers: readonly ConsumerSpec[];
+  /** In file order (a run schedules them by `at`; ties keep this order). */
+  readonly faults: readonly Fault[];
+  readonly expect: Expectations;
+}
+
+/** Where a part of the scenario was written, for messages at run time ("the fault at line 12"). */
+export interface SourceRef {
+  readonly line: number;
+  readonly column: number;
+  /** `faults[2]`, `topics[0]`. */
+  readonly field: string;
+}
+
+export interface ClusterSpec {
+  /** Brokers are numbered 1..brokers and run on nodes `broker-1`, `broker-2`, ... */
+  readonly brokers: number;
+  /** Members of the coordination ensemble (1, 3 or 5), on nodes `zk-1`, `zk-2`, ... */
+  readonly ensemble: number;
+  readonly brokerNodes: readonly string[];
+  readonly ensembleNodes: readonly string[];
+  /** Every broker's configuration (server.properties). */
+  readonly config: KafkaConfig<"broker">;
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic overrides over the broker config (a key the topic does not set comes from cluster.config). */
+  readonly config: KafkaConfig<"topic">;
+  readonly source: SourceRef | null;
+}
+
+export interface ProducerSpec {
+  /** `producer-1`, ... unless named; with count > 1 the runner numbers the instances. */
+  readonly name: string;
+  readonly topic: string;
+  /** Producer clients like this one. */
+  readonly count: number;
+  /** Records per second, per producer client. */
+  readonly ratePerSec: number;
+  /** Poisson arrivals at that mean rate, instead of evenly spaced ones. */
+  readonly poisson: boolean;
+  readonly messageSizeBytes: number;
+  /** Distinct keys drawn uniformly, or null for keyless records. */
+  readonly keys: number | null;
+  readonly config: KafkaConfig<"producer">;
+  readonly source: SourceRef | null;
+}
+
+/** A simple consumer: assigned partitions by hand (no group), fetching below the high watermark. */
+export interface ConsumerSpec {
+  readonly name: string;
+  readonly topic: string;
+  /** The partitions it is assigned: all of the topic's unless listed. */
+  readonly partitions: readonly number[];
+  readonly config: KafkaConfig<"consumer">;
+  readonly source: SourceRef | null;
+}
+
+/**
+ * Which node a fault hits, decided when the fault happens: a node by name, the leader or
+ * a follower of a partition, the controller, the ensemble's leader, or (in a partition's
+ * groups only) every node not named elsewhere.
+ */
+export type NodeSelector =
+  | { readonly kind: "node"; readonly name: string }
+  | { readonly kind: "leader"; readonly topic: string; readonly partition: number }
+  | { readonly kind: "follower"; readonly topic: string; readonly partition: number }
+  | { readonly kind: "controller" }
+  | { readonly kind: "ensemble-leader" }
+  | { readonly kind: "rest" };
+
+/** Verbs that take one node. */
+export const NODE_VERBS = ["crash", "lossy-crash", "restart", "pause", "resume", "isolate"] as const;
+export type NodeVerb = (typeof NODE_VERBS)[number];
+export const DISK_VERBS = ["slow-disk", "full-disk", "disk-ok"] as const;
+export type DiskVerb = (typeof DISK_VERBS)[number];
+export const FAULT_VERBS = [...NODE_VERBS, "partition", "partition-one-way", "heal", "clog", "unclog", "drop", ...DISK_VERBS] as const;
+export type FaultVerb = (typeof FAULT_VERBS)[number];
+
+/**
+ * What undoes each verb that takes `for:` (the undo hits the node the fault hit, not a
+ * selector evaluated again). Verbs without an entry cannot take `for:`.
+ */
+export const UNDO_VERB: Readonly<Partial<Record<FaultVerb, FaultVerb | "undrop">>> = {
+  crash: "restart",
+  "lossy-crash": "restart",
+  pause: "resume",
+  isolate: "heal",
+  partition: "heal",
+  "partition-one-way": "heal",
+  clog: "unclog",
+  drop: "undrop",
+  "slow-disk": "disk-ok",
+  "full-disk": "disk-ok",
+};
+
+interface FaultBase {
+  readonly at: Micros;
+  /** Undo after this long (see UNDO_VERB), or null to leave it until the settle phase heals everything. */
+  readonly forMicros: Micros | null;
+  readonly source: SourceRef;
+}
+
+export type Fault =
+  | (FaultBase & { readonly verb: NodeVerb; readonly node: NodeSelector })
+  | (FaultBase & { readonly verb: "partition"; readonly groups: readonly (readonly NodeSelector[])[] })
+  | (FaultBase & { readonly verb: "partition-one-way"; readonly from: readonly NodeSelector[]; readonly to: readonly NodeSelector[] })
+  | (FaultBase & { readonly verb: "heal" })
+  | (FaultBase & { readonly verb: "clog"; readonly between: readonly [NodeSelector, NodeSelector]; readonly delayMicros: Micros })
+  /** `between: null` unclogs every link. */
+  | (FaultBase & { readonly verb: "unclog"; readonly between: readonly [NodeSelector, NodeSelector] | null })
+  | (FaultBase & { readonly verb: "drop"; readonly between: readonly [NodeSelector, NodeSelector]; readonly probability: number })
+  /** `factor`: how many times slower the disk's fsyncs are (1 for full-disk and disk-ok). */
+  | (FaultBase & { readonly verb: DiskVerb; readonly node: NodeSelector; readonly factor: number });
+
+/** The counts a run reports that a scenario may state expectations about. */
+export const EXPECT_METRICS = ["lost-acked", "sent", "acked", "failed"] as const;
+export type ExpectMetric = (typeof EXPECT_METRICS)[number];
+export type Comparison = "==" | ">" | ">=" | "<" | "<=";
+
+export interface Expectation {
+  readonly metric: ExpectMetric;
+  readonly op: Comparison;
+  readonly value: number;
+  /** As written (`>0`), for reports. */
+  readonly text: string;
+  /** null for the default expectation. */
+  readonly source: SourceRef | null;
+}
+
+export interface Expectations {
+  /** False when the file states none: then the verdict is "no violation" (lost-acked == 0). */
+  readonly stated: boolean;
+  readonly conditions: readonly Expectation[];
+}
+
+/** Whether a count meets an expectation. */
+export function meets(expectation: Expectation, count: number): boolean {
+  switch (expectation.op) {
+    case "==":
+      return count === expectation.value;
+    case ">":
+      return count > expectation.value;
+    case ">=":
+      return count >= expectation.value;
+    case "<":
+      return count < expectation.value;
+    case "<=":
+      return count <= expectation.value;
+  }
+}
+
+/** `leader(orders/0)`, `broker-2`, `rest`: a selector as a scenario writes it. */
+export function formatSelector(selector: NodeSelector): string {
+  switch (selector.kind) {
+    case "node":
+      return selector.name;
+    case "leader":
+    case "follower":
+      return `${selector.kind}(${selector.topic}/${selector.partition})`;
+    default:
+      return selector.kind;
+  }
+}
