@@ -1,15 +1,16 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { parseScenario, type ScenarioResult } from "./parseScenario.ts";
 import { ScenarioError } from "./ScenarioError.ts";
 
 /**
- * Reads and parses a scenario file. The only file I/O of the scenario layer; a file that
- * cannot be read is a ScenarioError at line 1 like any other problem, never a throw.
+ * Reads and parses a scenario file. The only file I/O of the scenario layer, synchronous
+ * (a scenario is small and read once before a run); a file that cannot be read is a
+ * ScenarioError at line 1 like any other problem, never a throw.
  */
-export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
+export function loadScenarioFile(path: string): ScenarioResult {
   let source: string;
   try {
-    source = await readFile(path, "utf8");
+    source = readFileSync(path, "utf8");
   } catch (error) {
     return { ok: false, errors: [new ScenarioError(path, 1, 1, "", `cannot read the file: ${describeIoError(error)}`)] };
   }

@@ -8,31 +8,31 @@ describe("scenario files: loading from disk", () => {
   const dir = mkdtempSync(join(tmpdir(), "ksim-scenario-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("loads a file and names the scenario after it", async () => {
+  it("loads a file and names the scenario after it", () => {
     const path = join(dir, "acks-one.yaml");
     writeFileSync(path, "duration: 5s\nproducers: [{config: {acks: 1}}]\n");
-    const scenario = unwrapScenario(await loadScenarioFile(path));
+    const scenario = unwrapScenario(loadScenarioFile(path));
     expect(scenario.name).toBe("acks-one");
     expect(scenario.file).toBe(path);
     expect(scenario.producers[0]!.config.get("acks")).toBe(1);
   });
 
-  it("a missing file is a ScenarioError naming it, not an exception", async () => {
+  it("a missing file is a ScenarioError naming it, not an exception", () => {
     const path = join(dir, "nope.yaml");
-    const result = await loadScenarioFile(path);
+    const result = loadScenarioFile(path);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors[0]!.message).toBe(`${path}:1:1: cannot read the file: no such file`);
   });
 
-  it("a directory is not a scenario file", async () => {
-    const result = await loadScenarioFile(dir);
+  it("a directory is not a scenario file", () => {
+    const result = loadScenarioFile(dir);
     expect(result.ok ? "" : result.errors[0]!.problem).toBe("cannot read the file: it is a directory");
   });
 
-  it("errors carry the file's path, and unwrapScenario throws them all at once", async () => {
+  it("errors carry the file's path, and unwrapScenario throws them all at once", () => {
     const path = join(dir, "broken.yaml");
     writeFileSync(path, "cluster: {brokers: 0}\ntopics: [{name: t, partitions: 0}]\n");
-    const result = await loadScenarioFile(path);
+    const result = loadScenarioFile(path);
     expect(() => unwrapScenario(result)).toThrow(InvalidScenario);
     try {
       unwrapScenario(result);

@@ -4,7 +4,11 @@
  * requests are fenced by leader epoch), read by brokers from PROFILE_BEHAVIOUR, and the
  * configuration defaults of that era, kept beside each key in the registry.
  *
- * The profiles are ordered oldest first; `profileAtLeast` compares them.
+ * The profiles are ordered oldest first; `profileAtLeast` compares them. Behaviour holds
+ * for the whole range of releases a profile names; defaults are those of its first
+ * release with that behaviour (0.10.1, 0.11.0, 2.1.0, 3.0), so a default that changed
+ * inside a range (replica.lag.time.max.ms in 2.5) takes the later value only in a later
+ * profile.
  */
 export const PROFILES = ["0.10", "0.11", "2.1", "3.x"] as const;
 
