@@ -49,6 +49,8 @@ export class Election {
     this.received.set(this.ctx.name, this.ballot);
     this.broadcast();
     this.scheduleResend();
+    // An ensemble of one is its own quorum.
+    if (this.hasQuorumFor(this.received, this.ballot)) this.armFinalize();
   }
 
   stop(): void {

@@ -33,6 +33,7 @@ export class LeaderRole implements Role {
   private epochAcked = new Set<string>();
   private newLeaderAcked = new Set<string>();
   private established = false;
+  private becomingCurrent = false;
   private counter = 0;
   private committedZxid: Zxid = 0;
   private readonly acks = new Map<Zxid, Set<string>>();
@@ -46,6 +47,7 @@ export class LeaderRole implements Role {
     this.startedMicros = core.ctx.now;
     this.core.ctx.record("zab.leading", {});
     this.tick();
+    this.maybeProposeEpoch();
   }
 
   receive(from: string, m: PeerMessage): void {
@@ -106,6 +108,11 @@ export class LeaderRole implements Role {
       this.sendNewEpoch(from);
       return;
     }
+    this.maybeProposeEpoch();
+  }
+
+  /** Once a quorum (the leader included) has sent FOLLOWERINFO, choose the new epoch. */
+  private maybeProposeEpoch(): void {
     const infos = [...this.followers.values()].filter((f) => f.phase === "info");
     if (infos.length + 1 < quorumSize(this.core.config)) return;
     const highest = Math.max(this.core.store.acceptedEpoch, ...infos.map((f) => f.acceptedEpoch));
@@ -115,6 +122,7 @@ export class LeaderRole implements Role {
       if (!this.active) return;
       this.epochAcked.add(this.core.ctx.name);
       for (const [name, f] of this.followers) if (f.phase === "info") this.sendNewEpoch(name);
+      this.maybeBecomeCurrent();
     });
   }
 
@@ -136,9 +144,13 @@ export class LeaderRole implements Role {
     link.phase = "syncing";
     link.syncedUpTo = store.lastZxid;
     sendPeer(this.core.ctx, from, this.syncMessage(lastZxid), this.syncBytes(lastZxid));
-    if (!this.newLeaderAcked.has(this.core.ctx.name) && this.epochAcked.size >= quorumSize(this.core.config)) {
-      this.becomeCurrent();
-    }
+    this.maybeBecomeCurrent();
+  }
+
+  private maybeBecomeCurrent(): void {
+    if (this.becomingCurrent || this.epochAcked.size < quorumSize(this.core.config)) return;
+    this.becomingCurrent = true;
+    this.becomeCurrent();
   }
 
   /** The leader's own NEWLEADER acknowledgement: its currentEpoch is the new one. */

@@ -1,0 +1,265 @@
+import type { Message, NodeContext, Process } from "../../sim/index.ts";
+import { CoordClient, type ClientState } from "../coord/client/CoordClient.ts";
+import type { MemberToClient } from "../coord/messages.ts";
+import {
+  brokerIdOf,
+  brokerNode,
+  isKafkaRequest,
+  isKafkaResponse,
+  type KafkaRequest,
+  type KafkaResponse,
+  type LeaderAndIsrRequest,
+  type UpdateMetadataRequest,
+} from "../protocol/requests.ts";
+import { topicOptions, type BrokerOptions } from "./BrokerOptions.ts";
+import { Controller } from "./controller/Controller.ts";
+import { openPartitionLog } from "./log/openPartitionLog.ts";
+import { MetadataCache } from "./MetadataCache.ts";
+import { ReplicaFetcherManager } from "./ReplicaFetcherManager.ts";
+import { ReplicaManager, type BrokerObserver } from "./ReplicaManager.ts";
+import { decode, encode, ZK, ZK_ROOTS, type ControllerZnode } from "./zk/paths.ts";
+import { ZkCalls } from "./zk/ZkCalls.ts";
+
+const REGISTRATION_RETRY_MICROS = 1_000_000;
+/** Producer ids: broker id and incarnation in the high digits keep them unique cluster-wide. */
+const PRODUCER_IDS_PER_INCARNATION = 1_000_000;
+
+/**
+ * A Kafka broker in ZooKeeper mode (KafkaServer): it registers itself with an ephemeral
+ * node tied to its coordination session, competes for the controller, and serves clients
+ * and other brokers through its ReplicaManager. When its session expires it loses its
+ * registration (and the controller role) and starts a new session, as Kafka does.
+ */
+export class Broker implements Process {
+  readonly replicas: ReplicaManager;
+  readonly metadata = new MetadataCache();
+  private readonly fetchers: ReplicaFetcherManager;
+  private zkClient: CoordClient;
+  private readonly zk: ZkCalls;
+  private controller: Controller | null = null;
+  private activeControllerId = -1;
+  private sessionGeneration = 0;
+  private nextProducerId = 0;
+
+  constructor(
+    readonly ctx: NodeContext,
+    readonly options: BrokerOptions,
+    readonly observer: BrokerObserver = {},
+  ) {
+    this.zkClient = this.newSession();
+    this.zk = new ZkCalls(ctx, () => this.zkClient, () => this.zkClient.state !== "expired");
+    this.fetchers = new ReplicaFetcherManager({
+      ctx,
+      options,
+      send: (to, request, size) => ctx.send(brokerNode(to), request, size),
+      truncate: (p, offset) => this.replicas.truncate(p, offset),
+      truncateFully: (p, offset) => {
+        p.log.truncateFullyAndStartAt(offset);
+        ctx.record("broker.truncate-fully", { partition: `${p.topic}-${p.partition}`, startAt: offset });
+      },
+      followerAdvanced: () => {},
+    });
+    this.replicas = new ReplicaManager({
+      ctx,
+      options,
+      zk: this.zk,
+      fetchers: this.fetchers,
+      observer,
+      openLog: (topic, partition, o) => openPartitionLog(ctx, topic, partition, o),
+      respond: (to, response, size) => this.respond(to, response, size),
+    });
+  }
+
+  get brokerId(): number {
+    return this.options.brokerId;
+  }
+
+  get isController(): boolean {
+    return this.controller?.isActive ?? false;
+  }
+
+  get currentController(): Controller | null {
+    return this.controller?.isActive ? this.controller : null;
+  }
+
+  get zkState(): ClientState {
+    return this.zkClient.state;
+  }
+
+  start(): void {
+    this.ctx.record("broker.start", { id: this.brokerId });
+    this.zkClient.start();
+  }
+
+  receive(from: string, message: Message): void {
+    if (this.zkClient.isMember(from)) {
+      this.zkClient.receive(from, message as MemberToClient);
+      return;
+    }
+    if (isKafkaRequest(message)) this.handle(from, message);
+    else if (isKafkaResponse(message)) this.onResponse(from, message);
+  }
+
+  connectionReset(peer: string): void {
+    if (this.zkClient.isMember(peer)) {
+      this.zkClient.connectionReset(peer);
+      return;
+    }
+    const broker = brokerIdOf(peer);
+    if (broker >= 0) this.fetchers.connectionReset(broker);
+  }
+
+  // ---- requests ------------------------------------------------------------------------
+
+  private handle(from: string, request: KafkaRequest): void {
+    switch (request.type) {
+      case "kafka.produce": return this.replicas.handleProduce(from, request);
+      case "kafka.fetch": return this.replicas.handleFetch(from, request);
+      case "kafka.list-offsets": return this.replicas.handleListOffsets(from, request);
+      case "kafka.offsets-for-leader-epoch": return this.replicas.handleOffsetsForLeaderEpoch(from, request);
+      case "kafka.metadata": return this.respond(from, this.metadata.answer(request.correlationId, request.topics), 256);
+      case "kafka.init-producer-id": return this.initProducerId(from, request.correlationId);
+      case "kafka.leader-and-isr": return this.onLeaderAndIsr(from, request);
+      case "kafka.update-metadata": return this.onUpdateMetadata(from, request);
+    }
+  }
+
+  private onLeaderAndIsr(from: string, request: LeaderAndIsrRequest): void {
+    const error = this.replicas.becomeLeaderOrFollower(from, request);
+    this.respond(from, { type: "kafka.leader-and-isr.response", correlationId: request.correlationId, error }, 32);
+  }
+
+  private onUpdateMetadata(from: string, request: UpdateMetadataRequest): void {
+    const ok = this.metadata.update(request);
+    this.respond(from, { type: "kafka.update-metadata.response", correlationId: request.correlationId, error: ok ? "NONE" : "STALE_CONTROLLER_EPOCH" }, 32);
+  }
+
+  private initProducerId(from: string, correlationId: number): void {
+    const producerId = (this.brokerId * 1000 + this.ctx.incarnation) * PRODUCER_IDS_PER_INCARNATION + this.nextProducerId++;
+    this.respond(from, { type: "kafka.init-producer-id.response", correlationId, error: "NONE", producerId, producerEpoch: 0 }, 32);
+  }
+
+  private onResponse(from: string, response: KafkaResponse): void {
+    const broker = brokerIdOf(from);
+    if (broker < 0) return;
+    this.fetchers.onResponse(broker, response.correlationId, response);
+  }
+
+  /** Sends a response; one addressed to ourselves (the controller's own broker) is handled locally. */
+  private respond(to: string, response: KafkaResponse, sizeBytes: number): void {
+    if (to === this.ctx.name) return; // the controller does not wait for its own broker's answer
+    this.ctx.send(to, response, sizeBytes);
+  }
+
+  // ---- the coordination session: registration and the controller -------------------------
+
+  private newSession(): CoordClient {
+    const generation = ++this.sessionGeneration;
+    return new CoordClient(this.ctx, {
+      members: this.options.ensembleMembers,
+      sessionTimeoutMicros: this.options.zkSessionTimeoutMicros,
+      onStateChange: (state) => {
+        if (generation === this.sessionGeneration) this.onSessionState(state);
+      },
+    });
+  }
+
+  private registered = false;
+
+  private onSessionState(state: ClientState): void {
+    this.ctx.record("broker.zk-session", { state });
+    if (state === "connected" && !this.registered) {
+      this.registered = true;
+      this.createRoots(() => this.register());
+    } else if (state === "expired") {
+      // Everything tied to the old session is gone: our registration and, if held, the controller.
+      this.controller?.resign();
+      this.controller = null;
+      this.registered = false;
+      this.zkClient = this.newSession();
+      this.zkClient.start();
+    }
+  }
+
+  private createRoots(done: () => void): void {
+    const roots = [...ZK_ROOTS];
+    const next = (): void => {
+      const path = roots.shift();
+      if (path === undefined) return done();
+      this.zk.create(path, "", {}, () => next());
+    };
+    next();
+  }
+
+  private register(): void {
+    const data = encode({ id: this.brokerId, node: this.ctx.name });
+    this.zk.create(ZK.brokerId(this.brokerId), data, { ephemeral: true }, (r) => {
+      if (r.ok) {
+        this.ctx.record("broker.registered", { id: this.brokerId });
+        this.electController();
+      } else {
+        // The previous session's node lingers until that session expires: try again.
+        this.ctx.setTimer(REGISTRATION_RETRY_MICROS, "kafka.register-retry", () => this.register());
+      }
+    });
+  }
+
+  private electController(): void {
+    this.zk.exists(ZK.controller, () => this.onControllerChange(), (node) => {
+      if (node) {
+        this.activeControllerId = decode<ControllerZnode>(node.data).brokerid;
+        return;
+      }
+      const data = encode({ brokerid: this.brokerId } satisfies ControllerZnode);
+      this.zk.create(ZK.controller, data, { ephemeral: true }, (r) => {
+        if (r.ok) this.becomeController();
+        else this.zk.getData(ZK.controller, null, (n) => (this.activeControllerId = n ? decode<ControllerZnode>(n.data).brokerid : -1));
+      });
+    });
+  }
+
+  private onControllerChange(): void {
+    if (this.controller && this.activeControllerId === this.brokerId) {
+      this.controller.resign();
+      this.controller = null;
+    }
+    this.electController();
+  }
+
+  private becomeController(): void {
+    this.activeControllerId = this.brokerId;
+    this.zk.getData(ZK.controllerEpoch, null, (node) => {
+      const write = (epoch: number, done: (version: number | null) => void) => {
+        if (!node) this.zk.create(ZK.controllerEpoch, String(epoch), {}, (r) => done(r.ok ? 0 : null));
+        else this.zk.setData(ZK.controllerEpoch, String(epoch), node.version, (r) => done(r.ok ? r.version : null));
+      };
+      const epoch = node ? Number(node.data) + 1 : 1;
+      write(epoch, (version) => {
+        if (version === null) {
+          this.ctx.record("controller.epoch-race", { epoch });
+          return;
+        }
+        this.controller = new Controller(
+          {
+            ctx: this.ctx,
+            zk: this.zk,
+            brokerId: this.brokerId,
+            sendToBroker: (broker, request) => this.sendControllerRequest(broker, request),
+            uncleanLeaderElectionEnabled: (topic) => topicOptions(this.options, topic).uncleanLeaderElectionEnable,
+          },
+          epoch,
+          version,
+        );
+        this.controller.start();
+      });
+    });
+  }
+
+  private sendControllerRequest(broker: number, request: LeaderAndIsrRequest | UpdateMetadataRequest): void {
+    if (broker === this.brokerId) {
+      this.ctx.setTimer(0, "kafka.controller-local", () => this.handle(this.ctx.name, request));
+      return;
+    }
+    this.ctx.send(brokerNode(broker), request, 128 + 64 * request.partitionStates.length);
+  }
+}

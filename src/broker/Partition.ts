@@ -1,0 +1,165 @@
+import { assert } from "../../sim/index.ts";
+import type { KafkaError } from "../protocol/errors.ts";
+import type { ProducerBatch, RecordBatch } from "../protocol/records.ts";
+import { lastOffsetOf } from "../protocol/records.ts";
+import type { PartitionState } from "../protocol/requests.ts";
+import type { TopicOptions } from "./BrokerOptions.ts";
+import type { PartitionLog } from "./PartitionLog.ts";
+
+/** The leader's record of one follower (Kafka's Replica / FollowerState). */
+interface RemoteReplica {
+  logEndOffset: number;
+  lastCaughtUpMicros: number;
+  lastFetchLeaderLogEndOffset: number;
+  lastFetchMicros: number;
+}
+
+export type AppendOutcome =
+  | { readonly ok: true; readonly batch: RecordBatch | null; readonly baseOffset: number; readonly requiredOffset: number }
+  | { readonly ok: false; readonly error: KafkaError };
+
+/**
+ * One partition replica on a broker (Kafka's Partition): its leadership as the controller
+ * last said, and, when it leads, the followers' fetch state, the ISR it maintains and the
+ * high watermark it advances. ISR changes are proposed here and applied by the caller
+ * once the coordination store accepted them.
+ */
+export class Partition {
+  leader = -1;
+  leaderEpoch = -1;
+  isr: readonly number[] = [];
+  replicas: readonly number[] = [];
+  zkVersion = -1;
+  controllerEpoch = -1;
+  /** An ISR write is under way: propose no other until it lands (Kafka's pendingIsr). */
+  isrUpdateInFlight = false;
+  private readonly remote = new Map<number, RemoteReplica>();
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly brokerId: number,
+    readonly log: PartitionLog,
+    readonly options: TopicOptions,
+  ) {}
+
+  get isLeader(): boolean {
+    return this.leader === this.brokerId;
+  }
+
+  get highWatermark(): number {
+    return this.log.highWatermark;
+  }
+
+  /** Applies a LeaderAndIsr making this broker the leader. */
+  makeLeader(state: PartitionState, nowMicros: number): void {
+    assert(state.leader === this.brokerId, "makeLeader for another broker");
+    this.applyState(state);
+    // The new epoch starts at our log end: what we have is the epoch's history.
+    this.log.assignEpoch(state.leaderEpoch, this.log.logEndOffset);
+    this.remote.clear();
+    for (const r of state.replicas) {
+      if (r === this.brokerId) continue;
+      this.remote.set(r, {
+        logEndOffset: -1,
+        // Followers in the ISR get the benefit of the doubt for one lag period.
+        lastCaughtUpMicros: state.isr.includes(r) ? nowMicros : 0,
+        lastFetchLeaderLogEndOffset: -1,
+        lastFetchMicros: 0,
+      });
+    }
+    this.isrUpdateInFlight = false;
+  }
+
+  makeFollower(state: PartitionState): void {
+    assert(state.leader !== this.brokerId, "makeFollower for the leader");
+    this.applyState(state);
+    this.remote.clear();
+    this.isrUpdateInFlight = false;
+  }
+
+  /** Leader: append a producer's batch, after the acks=all and idempotence checks. */
+  appendAsLeader(batch: ProducerBatch, acks: number, nowMicros: number): AppendOutcome {
+    if (!this.isLeader) return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
+    if (acks === -1 && this.isr.length < this.options.minInsyncReplicas) return { ok: false, error: "NOT_ENOUGH_REPLICAS" };
+    const check = this.log.checkProducerBatch(batch);
+    if (check.kind === "duplicate") {
+      return { ok: true, batch: null, baseOffset: check.baseOffset, requiredOffset: check.baseOffset + batch.records.length };
+    }
+    if (check.kind === "error") return { ok: false, error: check.error };
+    const appended = this.log.appendAsLeader(batch, this.leaderEpoch, nowMicros);
+    if (typeof appended === "string") return { ok: false, error: appended };
+    this.maybeIncrementHighWatermark();
+    return { ok: true, batch: appended, baseOffset: appended.baseOffset, requiredOffset: lastOffsetOf(appended) + 1 };
+  }
+
+  /**
+   * Leader: a follower fetched from `fetchOffset`, so it has everything before it. Kafka's
+   * rule for "caught up": it fetched up to our log end, or up to the log end we had at its
+   * previous fetch (then it was caught up as of that time).
+   */
+  updateFollowerFetchState(replicaId: number, fetchOffset: number, nowMicros: number): void {
+    const r = this.remote.get(replicaId);
+    if (!r) return;
+    const leaderEnd = this.log.logEndOffset;
+    if (fetchOffset >= leaderEnd) r.lastCaughtUpMicros = nowMicros;
+    else if (fetchOffset >= r.lastFetchLeaderLogEndOffset && r.lastFetchLeaderLogEndOffset >= 0) r.lastCaughtUpMicros = r.lastFetchMicros;
+    r.logEndOffset = fetchOffset;
+    r.lastFetchLeaderLogEndOffset = leaderEnd;
+    r.lastFetchMicros = nowMicros;
+  }
+
+  /** Leader: HW = the smallest log end offset in the ISR; it never goes back. True if it moved. */
+  maybeIncrementHighWatermark(): boolean {
+    if (!this.isLeader) return false;
+    let hw = this.log.logEndOffset;
+    for (const r of this.isr) {
+      if (r === this.brokerId) continue;
+      const leo = this.remote.get(r)?.logEndOffset ?? -1;
+      if (leo < hw) hw = leo;
+    }
+    if (hw <= this.log.highWatermark) return false;
+    this.log.updateHighWatermark(hw);
+    return true;
+  }
+
+  /** Leader: ISR members that have not caught up within replica.lag.time.max.ms. */
+  outOfSyncReplicas(nowMicros: number, lagTimeMaxMicros: number): number[] {
+    if (!this.isLeader) return [];
+    return this.isr.filter((r) => {
+      if (r === this.brokerId) return false;
+      const remote = this.remote.get(r);
+      return !remote || nowMicros - remote.lastCaughtUpMicros > lagTimeMaxMicros;
+    });
+  }
+
+  /**
+   * Leader: a follower outside the ISR that has caught up to the high watermark, and to
+   * the start of the current epoch, may join (Kafka's isFollowerInSync for expansion).
+   */
+  replicaToAdd(replicaId: number): boolean {
+    if (!this.isLeader || this.isr.includes(replicaId)) return false;
+    const r = this.remote.get(replicaId);
+    return r !== undefined && r.logEndOffset >= this.log.highWatermark && r.logEndOffset >= 0;
+  }
+
+  /** Leader: the ISR the store accepted. */
+  isrChanged(isr: readonly number[], zkVersion: number): void {
+    this.isr = [...isr];
+    this.zkVersion = zkVersion;
+  }
+
+  /** For state dumps: the followers' log end offsets as the leader knows them. */
+  followerLogEndOffsets(): Map<number, number> {
+    return new Map([...this.remote].map(([id, r]) => [id, r.logEndOffset]));
+  }
+
+  private applyState(state: PartitionState): void {
+    this.leader = state.leader;
+    this.leaderEpoch = state.leaderEpoch;
+    this.isr = [...state.isr];
+    this.replicas = [...state.replicas];
+    this.zkVersion = state.zkVersion;
+    this.controllerEpoch = state.controllerEpoch;
+  }
+}

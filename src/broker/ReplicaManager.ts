@@ -1,0 +1,351 @@
+import type { NodeContext } from "../../sim/index.ts";
+import type { KafkaError } from "../protocol/errors.ts";
+import type { RecordBatch } from "../protocol/records.ts";
+import {
+  CONSUMER_REPLICA_ID,
+  EARLIEST_TIMESTAMP,
+  NO_LEADER_EPOCH,
+  UNDEFINED_EPOCH,
+  type EpochEndOffset,
+  type FetchPartitionResponse,
+  type FetchRequest,
+  type KafkaResponse,
+  type LeaderAndIsrRequest,
+  type ListOffsetsRequest,
+  type OffsetsForLeaderEpochRequest,
+  type PartitionState,
+  type ProducePartitionResponse,
+  type ProduceRequest,
+} from "../protocol/requests.ts";
+import { topicOptions, type BrokerOptions, type TopicOptions } from "./BrokerOptions.ts";
+import { DelayedFetch } from "./DelayedFetch.ts";
+import { DelayedProduce } from "./DelayedProduce.ts";
+import { HighWatermarkCheckpoint } from "./HighWatermarkCheckpoint.ts";
+import { IsrUpdater } from "./IsrUpdater.ts";
+import { Partition } from "./Partition.ts";
+import type { PartitionLog } from "./PartitionLog.ts";
+import type { ReplicaFetcherManager } from "./ReplicaFetcherManager.ts";
+import type { ZkCalls } from "./zk/ZkCalls.ts";
+
+export interface ReplicaManagerHost {
+  readonly ctx: NodeContext;
+  readonly options: BrokerOptions;
+  readonly zk: ZkCalls;
+  readonly fetchers: ReplicaFetcherManager;
+  openLog(topic: string, partition: number, options: TopicOptions): PartitionLog;
+  respond(to: string, response: KafkaResponse, sizeBytes: number): void;
+  /** Observers (checkers, timelines): a leader appended, the HW moved, the ISR changed. */
+  observer?: BrokerObserver;
+}
+
+export interface BrokerObserver {
+  leaderAppended?(broker: number, topic: string, partition: number, batch: RecordBatch, atMicros: number): void;
+  highWatermarkChanged?(broker: number, topic: string, partition: number, hw: number, atMicros: number): void;
+  isrChanged?(broker: number, topic: string, partition: number, isr: readonly number[], atMicros: number): void;
+  becameLeader?(broker: number, topic: string, partition: number, leaderEpoch: number, atMicros: number): void;
+  truncated?(broker: number, topic: string, partition: number, toOffset: number, fromOffset: number, atMicros: number): void;
+}
+
+const key = (topic: string, partition: number): string => `${topic}-${partition}`;
+
+/**
+ * The broker's replicas (Kafka's ReplicaManager): it applies the controller's
+ * LeaderAndIsr, answers Produce (with acks=all waiting in purgatory), Fetch from followers
+ * and consumers (waiting for bytes in purgatory), ListOffsets and OffsetsForLeaderEpoch,
+ * shrinks and expands ISRs through the coordination store, and checkpoints high
+ * watermarks to disk.
+ */
+export class ReplicaManager {
+  private readonly partitions = new Map<string, Partition>();
+  private controllerEpoch = -1;
+  /** acks=all produces in purgatory, by the partitions they wait on. */
+  private readonly delayedProduces = new Map<Partition, DelayedProduce[]>();
+  private delayedFetches: DelayedFetch[] = [];
+  readonly isr: IsrUpdater;
+  private readonly checkpoint: HighWatermarkCheckpoint;
+  private checkpointStarted = false;
+
+  constructor(private readonly host: ReplicaManagerHost) {
+    this.checkpoint = new HighWatermarkCheckpoint(host.ctx);
+    this.isr = new IsrUpdater(host.ctx, host.zk, host.options.brokerId, (p) => this.onIsrChanged(p));
+    this.scheduleIsrCheck();
+  }
+
+  get brokerId(): number {
+    return this.host.options.brokerId;
+  }
+
+  partition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(key(topic, partition));
+  }
+
+  allPartitions(): Partition[] {
+    return [...this.partitions.values()];
+  }
+
+  // ---- LeaderAndIsr ------------------------------------------------------------------
+
+  becomeLeaderOrFollower(from: string, req: LeaderAndIsrRequest): KafkaError {
+    const { ctx } = this.host;
+    if (req.controllerEpoch < this.controllerEpoch) {
+      ctx.record("broker.stale-controller", { epoch: req.controllerEpoch, known: this.controllerEpoch });
+      return "STALE_CONTROLLER_EPOCH";
+    }
+    this.controllerEpoch = req.controllerEpoch;
+    for (const state of req.partitionStates) {
+      const p = this.getOrCreate(state.topic, state.partition);
+      if (state.leaderEpoch <= p.leaderEpoch) continue; // an older decision than the one we hold
+      if (state.leader === this.brokerId) this.makeLeader(p, state);
+      else this.makeFollower(p, state);
+    }
+    this.startCheckpoints();
+    void from;
+    return "NONE";
+  }
+
+  private makeLeader(p: Partition, state: PartitionState): void {
+    const { ctx, fetchers, observer } = this.host;
+    fetchers.removePartition(p);
+    p.makeLeader(state, ctx.now);
+    ctx.record("broker.leader", { partition: key(p.topic, p.partition), leaderEpoch: state.leaderEpoch, isr: [...state.isr], leo: p.log.logEndOffset, hw: p.highWatermark });
+    observer?.becameLeader?.(this.brokerId, p.topic, p.partition, state.leaderEpoch, ctx.now);
+    if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
+  }
+
+  private makeFollower(p: Partition, state: PartitionState): void {
+    const { ctx, fetchers, options } = this.host;
+    fetchers.removePartition(p);
+    p.makeFollower(state);
+    ctx.record("broker.follower", { partition: key(p.topic, p.partition), leader: state.leader, leaderEpoch: state.leaderEpoch });
+    this.completeDelayedProduces(p);
+    if (options.behaviour.truncation === "high-watermark") {
+      // Before KIP-101 a new follower truncates to its own high watermark, at once.
+      this.truncate(p, p.highWatermark);
+    }
+    if (state.leader >= 0) fetchers.addPartition(p, state.leader);
+  }
+
+  /** Truncates a follower's log and tells observers; the high watermark follows it down. */
+  truncate(p: Partition, offset: number): void {
+    const from = p.log.logEndOffset;
+    if (offset >= from) return;
+    p.log.truncateTo(offset);
+    this.host.ctx.record("broker.truncate", { partition: key(p.topic, p.partition), from, to: p.log.logEndOffset });
+    this.host.observer?.truncated?.(this.brokerId, p.topic, p.partition, p.log.logEndOffset, from, this.host.ctx.now);
+  }
+
+  private getOrCreate(topic: string, partition: number): Partition {
+    const k = key(topic, partition);
+    let p = this.partitions.get(k);
+    if (!p) {
+      const options = topicOptions(this.host.options, topic);
+      const log = this.host.openLog(topic, partition, options);
+      const hw = this.checkpoint.highWatermarkOf(topic, partition);
+      if (hw !== undefined) log.updateHighWatermark(hw);
+      p = new Partition(topic, partition, this.brokerId, log, options);
+      this.partitions.set(k, p);
+    }
+    return p;
+  }
+
+  // ---- Produce ---------------------------------------------------------------------
+
+  handleProduce(from: string, req: ProduceRequest): void {
+    const { ctx, observer } = this.host;
+    const delayed = new DelayedProduce(ctx, (partitions) => {
+      if (req.acks !== 0) this.host.respond(from, { type: "kafka.produce.response", correlationId: req.correlationId, partitions }, 64 + 32 * partitions.length);
+    });
+    let appended = false;
+    for (const entry of req.partitions) {
+      const p = this.partitions.get(key(entry.topic, entry.partition));
+      if (!p) {
+        delayed.addReady(failed(entry.topic, entry.partition, "UNKNOWN_TOPIC_OR_PARTITION"));
+        continue;
+      }
+      const outcome = p.appendAsLeader(entry.batch, req.acks, ctx.now);
+      if (!outcome.ok) {
+        delayed.addReady(failed(entry.topic, entry.partition, outcome.error));
+        continue;
+      }
+      if (outcome.batch) {
+        appended = true;
+        observer?.leaderAppended?.(this.brokerId, p.topic, p.partition, outcome.batch, ctx.now);
+      }
+      if (req.acks === -1) delayed.addWaiting(p, outcome.baseOffset, outcome.requiredOffset);
+      else delayed.addReady({ topic: p.topic, partition: p.partition, error: "NONE", baseOffset: outcome.baseOffset });
+      if (outcome.batch) this.onLogAppended(p);
+    }
+    if (delayed.start(req.timeoutMicros)) {
+      for (const p of delayed.watchedPartitions()) {
+        const list = this.delayedProduces.get(p);
+        if (list) list.push(delayed);
+        else this.delayedProduces.set(p, [delayed]);
+      }
+    }
+    void appended;
+  }
+
+  private onLogAppended(p: Partition): void {
+    if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
+    this.tryCompleteFetches();
+  }
+
+  /** The high watermark moved: waiting produces may complete, consumers may read more. */
+  onHighWatermarkChanged(p: Partition): void {
+    this.host.observer?.highWatermarkChanged?.(this.brokerId, p.topic, p.partition, p.highWatermark, this.host.ctx.now);
+    this.completeDelayedProduces(p);
+    this.tryCompleteFetches();
+  }
+
+  private completeDelayedProduces(p: Partition): void {
+    const list = this.delayedProduces.get(p);
+    if (!list) return;
+    const still = list.filter((d) => !d.tryComplete());
+    if (still.length === 0) this.delayedProduces.delete(p);
+    else this.delayedProduces.set(p, still);
+  }
+
+  // ---- Fetch -----------------------------------------------------------------------
+
+  handleFetch(from: string, req: FetchRequest): void {
+    const { ctx } = this.host;
+    const follower = req.replicaId !== CONSUMER_REPLICA_ID;
+    const errors = new Map<string, KafkaError>();
+    for (const fp of req.partitions) {
+      const p = this.partitions.get(key(fp.topic, fp.partition));
+      const error = this.checkLeader(p, fp.currentLeaderEpoch);
+      if (error !== "NONE" || !p) {
+        errors.set(key(fp.topic, fp.partition), error);
+        continue;
+      }
+      if (follower) {
+        p.updateFollowerFetchState(req.replicaId, fp.fetchOffset, ctx.now);
+        if (p.replicaToAdd(req.replicaId)) this.isr.expand(p, req.replicaId);
+        if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
+      }
+    }
+    const answer = () => {
+      const partitions = this.readForFetch(req, follower, errors);
+      const bytes = partitions.reduce((n, r) => n + r.batches.reduce((m, b) => m + b.sizeBytes, 0), 0);
+      this.host.respond(from, { type: "kafka.fetch.response", correlationId: req.correlationId, partitions }, 64 + bytes);
+    };
+    const ready = () => errors.size > 0 || this.availableBytes(req, follower) >= req.minBytes;
+    if (req.maxWaitMicros <= 0 || ready()) {
+      answer();
+      return;
+    }
+    const delayed = new DelayedFetch(ctx, ready, answer);
+    delayed.start(req.maxWaitMicros);
+    this.delayedFetches.push(delayed);
+  }
+
+  private tryCompleteFetches(): void {
+    if (this.delayedFetches.length === 0) return;
+    const waiting = this.delayedFetches;
+    this.delayedFetches = [];
+    for (const d of waiting) if (!d.tryComplete()) this.delayedFetches.push(d);
+  }
+
+  private availableBytes(req: FetchRequest, follower: boolean): number {
+    let bytes = 0;
+    for (const fp of req.partitions) {
+      const p = this.partitions.get(key(fp.topic, fp.partition));
+      if (!p || !p.isLeader) return Infinity; // leadership moved: answer now
+      const upper = follower ? p.log.logEndOffset : p.highWatermark;
+      if (upper > fp.fetchOffset) bytes += 1; // something to read; sizes are checked on read
+      if (fp.fetchOffset > p.log.logEndOffset || fp.fetchOffset < p.log.logStartOffset) return Infinity;
+    }
+    return bytes;
+  }
+
+  private readForFetch(req: FetchRequest, follower: boolean, errors: Map<string, KafkaError>): FetchPartitionResponse[] {
+    let budget = req.maxBytes;
+    return req.partitions.map((fp) => {
+      const p = this.partitions.get(key(fp.topic, fp.partition));
+      const known = errors.get(key(fp.topic, fp.partition));
+      const error = known ?? this.checkLeader(p, fp.currentLeaderEpoch);
+      if (error !== "NONE" || !p) return emptyFetch(fp.topic, fp.partition, error);
+      const upper = follower ? p.log.logEndOffset : p.highWatermark;
+      const read = p.log.read(fp.fetchOffset, Math.min(fp.maxBytes, Math.max(budget, 1)), upper);
+      if (read === "OFFSET_OUT_OF_RANGE") return emptyFetch(fp.topic, fp.partition, "OFFSET_OUT_OF_RANGE", p);
+      for (const b of read) budget -= b.sizeBytes;
+      return { topic: fp.topic, partition: fp.partition, error: "NONE", highWatermark: p.highWatermark, logStartOffset: p.log.logStartOffset, batches: read };
+    });
+  }
+
+  /** The leader checks of Fetch, ListOffsets and OffsetsForLeaderEpoch, with KIP-320 fencing. */
+  private checkLeader(p: Partition | undefined, currentLeaderEpoch: number): KafkaError {
+    if (!p) return "UNKNOWN_TOPIC_OR_PARTITION";
+    if (this.host.options.behaviour.leaderEpochFencing && currentLeaderEpoch !== NO_LEADER_EPOCH) {
+      if (currentLeaderEpoch < p.leaderEpoch) return "FENCED_LEADER_EPOCH";
+      if (currentLeaderEpoch > p.leaderEpoch) return "UNKNOWN_LEADER_EPOCH";
+    }
+    return p.isLeader ? "NONE" : "NOT_LEADER_OR_FOLLOWER";
+  }
+
+  // ---- ListOffsets and OffsetsForLeaderEpoch -------------------------------------------------
+
+  handleListOffsets(from: string, req: ListOffsetsRequest): void {
+    const partitions = req.partitions.map((lp) => {
+      const p = this.partitions.get(key(lp.topic, lp.partition));
+      const error = this.checkLeader(p, lp.currentLeaderEpoch);
+      if (error !== "NONE" || !p) return { topic: lp.topic, partition: lp.partition, error, offset: -1, leaderEpoch: -1 };
+      // Consumers see the high watermark as the end; replicas see the log end.
+      const end = req.replicaId === CONSUMER_REPLICA_ID ? p.highWatermark : p.log.logEndOffset;
+      const offset = lp.timestamp === EARLIEST_TIMESTAMP ? p.log.logStartOffset : end;
+      return { topic: lp.topic, partition: lp.partition, error, offset, leaderEpoch: p.leaderEpoch };
+    });
+    this.host.respond(from, { type: "kafka.list-offsets.response", correlationId: req.correlationId, partitions }, 64 + 24 * partitions.length);
+  }
+
+  handleOffsetsForLeaderEpoch(from: string, req: OffsetsForLeaderEpochRequest): void {
+    const kip279 = this.host.options.behaviour.truncation === "leader-epoch-kip279";
+    const partitions: EpochEndOffset[] = req.partitions.map((ep) => {
+      const p = this.partitions.get(key(ep.topic, ep.partition));
+      const error = this.checkLeader(p, ep.currentLeaderEpoch);
+      if (error !== "NONE" || !p) return { topic: ep.topic, partition: ep.partition, error, leaderEpoch: UNDEFINED_EPOCH, endOffset: -1 };
+      const answer = p.log.endOffsetForEpoch(ep.leaderEpoch, kip279);
+      return { topic: ep.topic, partition: ep.partition, error, leaderEpoch: answer.epoch, endOffset: answer.endOffset };
+    });
+    this.host.respond(from, { type: "kafka.offsets-for-leader-epoch.response", correlationId: req.correlationId, partitions }, 64 + 24 * partitions.length);
+  }
+
+  // ---- ISR maintenance and checkpoints ---------------------------------------------------
+
+  private scheduleIsrCheck(): void {
+    const { ctx, options } = this.host;
+    ctx.setTimer(Math.floor(options.replicaLagTimeMaxMicros / 2), "kafka.isr-expiration", () => {
+      for (const p of this.partitions.values()) {
+        const lagging = p.outOfSyncReplicas(ctx.now, options.replicaLagTimeMaxMicros);
+        if (lagging.length > 0) this.isr.shrink(p, lagging);
+      }
+      for (const p of this.partitions.values()) p.log.maintain(ctx.now);
+      this.scheduleIsrCheck();
+    });
+  }
+
+  private onIsrChanged(p: Partition): void {
+    this.host.observer?.isrChanged?.(this.brokerId, p.topic, p.partition, p.isr, this.host.ctx.now);
+    if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
+    else this.completeDelayedProduces(p);
+  }
+
+  private startCheckpoints(): void {
+    if (this.checkpointStarted) return;
+    this.checkpointStarted = true;
+    const { ctx, options } = this.host;
+    const tick = () => {
+      this.checkpoint.write([...this.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, hw: p.highWatermark })));
+      ctx.setTimer(options.hwCheckpointIntervalMicros, "kafka.hw-checkpoint", tick);
+    };
+    ctx.setTimer(options.hwCheckpointIntervalMicros, "kafka.hw-checkpoint", tick);
+  }
+}
+
+function failed(topic: string, partition: number, error: KafkaError): ProducePartitionResponse {
+  return { topic, partition, error, baseOffset: -1 };
+}
+
+function emptyFetch(topic: string, partition: number, error: KafkaError, p?: Partition): FetchPartitionResponse {
+  return { topic, partition, error, highWatermark: p?.highWatermark ?? -1, logStartOffset: p?.log.logStartOffset ?? -1, batches: [] };
+}

@@ -1,0 +1,69 @@
+import type { Message, Micros, NodeContext, Process } from "../../sim/index.ts";
+import { KafkaProducer, type ProducerObserver } from "../client/producer/KafkaProducer.ts";
+import type { ProducerOptions } from "../client/producer/ProducerOptions.ts";
+
+export interface ProducerLoad {
+  readonly topic: string;
+  /** Records per second. */
+  readonly ratePerSec: number;
+  /** Poisson arrivals at that mean rate instead of evenly spaced ones. */
+  readonly poisson: boolean;
+  readonly messageSizeBytes: number;
+  /** Distinct keys drawn uniformly, or null for keyless records. */
+  readonly keys: number | null;
+  /** No record is sent at or after this time (the liveness phase sends nothing). */
+  readonly stopAtMicros: Micros;
+}
+
+/** Value ids: the producer's number in the high digits keeps them unique across the run. */
+export const VALUES_PER_PRODUCER = 1_000_000_000;
+
+/**
+ * A load generator driving one Kafka producer: records at a constant or Poisson rate,
+ * keyed uniformly or keyless, each with a value id unique in the run so that checkers can
+ * follow it from send to log.
+ */
+export class ProducerWorkload implements Process {
+  readonly producer: KafkaProducer;
+  private sequence = 0;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    /** 1-based; value ids are index * VALUES_PER_PRODUCER + sequence. */
+    readonly index: number,
+    private readonly load: ProducerLoad,
+    options: Partial<ProducerOptions>,
+    observer?: ProducerObserver,
+  ) {
+    this.producer = new KafkaProducer(ctx, options, { observer });
+  }
+
+  start(): void {
+    this.producer.start();
+    this.scheduleNext();
+  }
+
+  receive(from: string, message: Message): void {
+    if (this.producer.handles(from, message)) this.producer.receive(from, message);
+  }
+
+  connectionReset(peer: string): void {
+    this.producer.connectionReset(peer);
+  }
+
+  private scheduleNext(): void {
+    const meanMicros = 1_000_000 / this.load.ratePerSec;
+    const gap = this.load.poisson ? Math.round(this.ctx.random.exponential(meanMicros)) : Math.round(meanMicros);
+    if (this.ctx.now + gap >= this.load.stopAtMicros) return;
+    this.ctx.setTimer(gap, "workload.send", () => {
+      this.sendOne();
+      this.scheduleNext();
+    });
+  }
+
+  private sendOne(): void {
+    const key = this.load.keys === null ? null : `key-${this.ctx.random.int(0, this.load.keys - 1)}`;
+    const valueId = this.index * VALUES_PER_PRODUCER + this.sequence++;
+    this.producer.send({ topic: this.load.topic, key, valueId, sizeBytes: this.load.messageSizeBytes });
+  }
+}

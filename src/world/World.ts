@@ -1,0 +1,154 @@
+import { Simulation, type Micros, type TraceSink } from "../../sim/index.ts";
+import { Broker } from "../broker/Broker.ts";
+import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
+import { ProduceLedger, type CommittedValues } from "../check/ProduceLedger.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { ProducerWorkload } from "../workload/ProducerWorkload.ts";
+import { AdminProcess } from "./AdminProcess.ts";
+import { brokerOptionsFrom } from "./brokerOptions.ts";
+import { producerOptionsFrom } from "./clientOptions.ts";
+import { FaultRunner } from "./FaultRunner.ts";
+import { brokerOn, leaderOf, type SelectorContext } from "./resolveSelector.ts";
+
+/** How long the cluster may take to come up (ensemble, brokers, controller, topics) before the load starts. */
+const BOOTSTRAP_LIMIT_MICROS = 60_000_000;
+const BOOTSTRAP_POLL_MICROS = 100_000;
+
+export interface WorldPhases {
+  /** When every partition first had a leader: the load starts here; fault times count from here. */
+  readonly loadStartMicros: Micros;
+  readonly loadEndMicros: Micros;
+  readonly endMicros: Micros;
+  /** False when the cluster never came up within the bootstrap limit. */
+  readonly bootstrapped: boolean;
+}
+
+/**
+ * The simulated cluster a scenario describes: the ensemble, the brokers, an admin tool
+ * that creates the topics, the producers, and the fault schedule. `run` plays the
+ * bootstrap, the load phase with its faults (safety), then heals everything and lets the
+ * cluster settle with no load (liveness).
+ */
+export class World {
+  readonly sim: Simulation;
+  readonly ensemble: Ensemble;
+  readonly ledger = new ProduceLedger();
+  readonly brokerNodes: readonly string[];
+  readonly producerNodes: string[] = [];
+  private readonly selectors: SelectorContext;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly seed: string,
+    trace?: TraceSink,
+  ) {
+    this.sim = new Simulation({ seed, trace, network: scenario.network });
+    this.ensemble = addEnsemble(this.sim, { size: scenario.cluster.ensemble, disk: scenario.disk });
+    this.brokerNodes = scenario.cluster.brokerNodes;
+    this.brokerNodes.forEach((node, i) => {
+      const options = brokerOptionsFrom(scenario, i + 1);
+      this.sim.addNode(node, (ctx) => new Broker(ctx, options), { disk: scenario.disk });
+    });
+    this.sim.addNode("admin", (ctx) =>
+      new AdminProcess(ctx, scenario.cluster.ensembleNodes, scenario.cluster.brokers, scenario.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor }))),
+    );
+    this.selectors = { sim: this.sim, ensemble: this.ensemble, brokerNodes: this.brokerNodes };
+  }
+
+  /** Node names of the cluster proper (what `rest` and heal-all cover). */
+  get clusterNodes(): string[] {
+    return [...this.scenario.cluster.ensembleNodes, ...this.brokerNodes];
+  }
+
+  run(): WorldPhases {
+    const bootstrapped = this.bootstrap();
+    const loadStartMicros = this.sim.now;
+    const loadEndMicros = loadStartMicros + this.scenario.durationMicros;
+    this.startProducers(loadEndMicros);
+    const faults = new FaultRunner(this.sim, this.selectors, this.clusterNodes);
+    faults.schedule(this.scenario.faults.map((f) => ({ ...f, at: loadStartMicros + f.at })));
+    this.sim.run({ untilMicros: loadEndMicros });
+    faults.healAll();
+    const endMicros = loadEndMicros + this.scenario.settleMicros;
+    this.sim.run({ untilMicros: endMicros });
+    return { loadStartMicros, loadEndMicros, endMicros, bootstrapped };
+  }
+
+  /** Runs until every partition of every topic has a leader (or the limit passes). */
+  private bootstrap(): boolean {
+    const limit = this.sim.now + BOOTSTRAP_LIMIT_MICROS;
+    while (this.sim.now < limit) {
+      this.sim.run({ untilMicros: this.sim.now + BOOTSTRAP_POLL_MICROS });
+      if (this.allPartitionsLed()) return true;
+    }
+    return false;
+  }
+
+  private allPartitionsLed(): boolean {
+    return this.scenario.topics.every((t) =>
+      Array.from({ length: t.partitions }, (_, p) => p).every((p) => leaderOf(this.selectors, t.name, p) !== null),
+    );
+  }
+
+  private startProducers(stopAtMicros: Micros): void {
+    const brokerIds = this.brokerNodes.map((_, i) => i + 1);
+    let index = 0;
+    for (const spec of this.scenario.producers) {
+      for (let i = 0; i < spec.count; i++) {
+        index++;
+        const name = spec.count === 1 ? spec.name : `${spec.name}-${i + 1}`;
+        const options = producerOptionsFrom(spec.config, brokerIds);
+        const load = {
+          topic: spec.topic,
+          ratePerSec: spec.ratePerSec,
+          poisson: spec.poisson,
+          messageSizeBytes: spec.messageSizeBytes,
+          keys: spec.keys,
+          stopAtMicros,
+        };
+        const producerIndex = index;
+        this.sim.addNode(name, (ctx) => new ProducerWorkload(ctx, producerIndex, load, options, this.ledger.observer));
+        this.producerNodes.push(name);
+      }
+    }
+  }
+
+  /**
+   * Each partition's final committed log: the value ids below the high watermark of the
+   * replica that leads it now, with the offsets they sit at; null for a partition with no
+   * leader.
+   */
+  committedValues(): CommittedValues {
+    const out = new Map<string, Map<number, number[]> | null>();
+    for (const t of this.scenario.topics) {
+      for (let p = 0; p < t.partitions; p++) {
+        const leader = leaderOf(this.selectors, t.name, p);
+        const partition = leader ? brokerOn(this.sim, leader)?.replicas.partition(t.name, p) : undefined;
+        if (!partition) {
+          out.set(`${t.name}-${p}`, null);
+          continue;
+        }
+        const values = new Map<number, number[]>();
+        const log = partition.log;
+        let offset = log.logStartOffset;
+        const hw = partition.highWatermark;
+        while (offset < hw) {
+          const batches = log.read(offset, 1 << 20, hw);
+          if (batches === "OFFSET_OUT_OF_RANGE" || batches.length === 0) break;
+          for (const b of batches) {
+            b.records.forEach((r, i) => {
+              const at = b.baseOffset + i;
+              if (at < offset || at >= hw) return;
+              const list = values.get(r.valueId);
+              if (list) list.push(at);
+              else values.set(r.valueId, [at]);
+            });
+            offset = Math.max(offset, b.baseOffset + b.records.length);
+          }
+        }
+        out.set(`${t.name}-${p}`, values);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,22 @@
+import type { KafkaConfig } from "../protocol/config/index.ts";
+import type { ProducerOptions } from "../client/producer/ProducerOptions.ts";
+
+/** A producer's options from its resolved producer config (Kafka's keys mapped in one place). */
+export function producerOptionsFrom(config: KafkaConfig<"producer">, bootstrapBrokers: readonly number[]): Partial<ProducerOptions> {
+  return {
+    bootstrapBrokers,
+    acks: config.get("acks"),
+    enableIdempotence: config.boolean("enable.idempotence"),
+    lingerMicros: config.micros("linger.ms"),
+    batchSizeBytes: config.number("batch.size"),
+    bufferMemoryBytes: config.number("buffer.memory"),
+    maxBlockMicros: config.micros("max.block.ms"),
+    maxInFlightPerConnection: config.number("max.in.flight.requests.per.connection"),
+    requestTimeoutMicros: config.micros("request.timeout.ms"),
+    deliveryTimeoutMicros: config.micros("delivery.timeout.ms"),
+    retries: config.number("retries"),
+    retryBackoffMicros: config.micros("retry.backoff.ms"),
+    metadataMaxAgeMicros: config.micros("metadata.max.age.ms"),
+    partitioner: config.string("partitioner.class") === "round-robin" ? "round-robin" : "sticky",
+  };
+}
