@@ -68,6 +68,13 @@ export class LogSegment {
     return this.file.read(i);
   }
 
+  /** The base offset of the i-th batch (read from the file: compaction may leave gaps between batches). */
+  baseOffsetAt(i: number): number {
+    const batch = this.file.read(i);
+    if (batch !== CORRUPT_RECORD) return batch.baseOffset;
+    return i === 0 ? this.baseOffset : this.lastOffsets[i - 1]! + 1;
+  }
+
   /** Kafka's LogSegment.shouldRoll: full for this batch, or its first batch is older than segment.ms. */
   shouldRoll(batchBytes: number, batchAppendMicros: number, segmentBytes: number, segmentMicros: number): boolean {
     if (this.isEmpty) return false;
@@ -93,13 +100,9 @@ export class LogSegment {
   }
 
   /**
-   * Kafka's LogSegment.truncateTo: removes the first batch whose last offset is at or
-   * after `offset` and everything after it. A batch that straddles `offset` goes whole.
+   * Kafka's LogSegment.truncateTo keeps the batches before `keep`, the index of the first
+   * batch whose last offset is at or after the target (a straddling batch goes whole).
    */
-  truncateTo(disk: Disk, offset: number): void {
-    this.truncateToIndex(disk, this.indexFor(offset));
-  }
-
   truncateToIndex(disk: Disk, keep: number): void {
     if (keep >= this.lastOffsets.length && keep >= this.file.length) return;
     disk.truncate(this.file, keep);

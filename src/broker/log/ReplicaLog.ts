@@ -239,10 +239,11 @@ export class ReplicaLog {
 
   /**
    * Kafka's UnifiedLog.truncateTo: removes every batch whose last offset is at or after
-   * `targetOffset`. A batch that straddles the target goes whole, so the LEO may end
-   * below the target (Kafka would report the target itself as its LEO; here the LEO is
-   * always the end of the data). Then the epoch cache and the producer state are rewound
-   * and the high watermark is clamped. Returns false when there was nothing to remove.
+   * `targetOffset`, and the LEO becomes the target, as in Kafka, with one exception: a
+   * batch that straddles the target goes whole, and then the LEO is where that batch
+   * began (Kafka would still say the target, claiming offsets it no longer has). Then
+   * the epoch cache and the producer state are rewound and the high watermark is
+   * clamped. Returns false when there was nothing to remove.
    */
   truncateTo(targetOffset: number): boolean {
     assert(targetOffset >= 0, () => `${this.dir}: truncate to negative offset ${targetOffset}`);
@@ -257,9 +258,13 @@ export class ReplicaLog {
     }
     if (targetOffset < this.activeSegment.baseOffset) this.compaction.abort();
     while (this.activeSegment.baseOffset > targetOffset) this.removeSegment(this.segments.pop()!);
-    this.activeSegment.truncateTo(this.ctx.disk, targetOffset);
-    this.compaction.swaps.segmentTruncated(this.activeSegment.baseOffset, this.activeSegment.batchCount);
-    this.endOffset = this.activeSegment.nextOffset;
+    const active = this.activeSegment;
+    const first = active.indexFor(targetOffset);
+    const removedBase = first < active.batchCount ? active.baseOffsetAt(first) : targetOffset;
+    active.truncateToIndex(this.ctx.disk, first);
+    this.compaction.swaps.segmentTruncated(active.baseOffset, active.batchCount);
+    this.endOffset = Math.min(targetOffset, removedBase);
+    if (this.endOffset > active.nextOffset) this.startSegmentAtLogEnd();
     this.afterTruncation();
     this.ctx.record("log.truncated", { dir: this.dir, targetOffset, logEndOffset: this.endOffset });
     return true;
@@ -280,6 +285,17 @@ export class ReplicaLog {
     this.check(this.epochCache.clearAndFlush());
     this.producerState.clear(offset);
     this.ctx.record("log.truncated-fully", { dir: this.dir, offset });
+  }
+
+  /**
+   * The cleaner removed the batches just below the new LEO, so the data ends before it:
+   * appends continue in a segment that starts at the LEO (an empty active segment is
+   * replaced), so offsets are never handed out twice and recovery sees them continue.
+   */
+  private startSegmentAtLogEnd(): void {
+    if (this.activeSegment.isEmpty) this.removeSegment(this.segments.pop()!);
+    this.segments.push(this.createSegment(this.endOffset));
+    this.startOffset = this.segments[0]!.baseOffset;
   }
 
   private afterTruncation(): void {

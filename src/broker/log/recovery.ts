@@ -33,9 +33,10 @@ export function listSegmentBases(disk: Disk, dir: string): number[] {
  * and every later segment deleted, as Kafka deletes the unflushed segments after a
  * corrupt one.
  *
- * A gap in the offsets is legitimate only when the cleaner left it, and then the batch
- * after it is a compacted one (see storedBatch.ts). Empty segments whose base offset lies
- * beyond the end of the data are dropped.
+ * A gap in the offsets is legitimate only next to data the cleaner rewrote: the batch
+ * after it is a compacted one (see storedBatch.ts), or the batch before it is (a
+ * truncation into the compacted part of the log continues at its target offset). Empty
+ * segments whose base offset lies beyond the end of the data are dropped otherwise.
  */
 export function recoverSegments(disk: Disk, dir: string, nowMicros: number): RecoveredSegments {
   const bases = listSegmentBases(disk, dir);
@@ -57,6 +58,8 @@ class Scan {
   /** The offset the next batch must start at (a compacted batch may start later). */
   private expected = -1;
   private latestEpoch = -1;
+  /** Whether the last batch kept was rewritten by the cleaner. */
+  private prevCompacted = false;
   /** Index in `segments` of the first segment that starts beyond the data so far, until a batch vouches for the gap. */
   private gapFrom: number | null = null;
 
@@ -72,7 +75,7 @@ class Scan {
     const file = this.disk.file<StoredBatch>(segmentFileName(this.dir, base));
     const segment = new LogSegment(base, file, this.nowMicros);
     if (this.expected < 0) this.expected = base;
-    if (base > this.expected && this.gapFrom === null) this.gapFrom = this.segments.length;
+    if (base > this.expected && !this.prevCompacted && this.gapFrom === null) this.gapFrom = this.segments.length;
     this.segments.push(segment);
     for (let i = 0; i < file.length; i++) {
       const batch = file.read(i);
@@ -99,14 +102,15 @@ class Scan {
   }
 
   private continues(batch: StoredBatch, segmentBase: number): boolean {
-    if (batch.baseOffset < segmentBase || batch.records.length === 0 && !isCompacted(batch)) return false;
+    if (batch.baseOffset < segmentBase || (batch.records.length === 0 && !isCompacted(batch))) return false;
     if (batch.baseOffset === this.expected) return true;
-    return batch.baseOffset > this.expected && isCompacted(batch);
+    return batch.baseOffset > this.expected && (isCompacted(batch) || this.prevCompacted);
   }
 
   private accept(segment: LogSegment, batch: StoredBatch): void {
     segment.index(batch);
     this.expected = batchNextOffset(batch);
+    this.prevCompacted = isCompacted(batch);
     this.gapFrom = null;
     if (batch.partitionLeaderEpoch > this.latestEpoch) {
       this.latestEpoch = batch.partitionLeaderEpoch;
