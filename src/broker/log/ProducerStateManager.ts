@@ -133,8 +133,8 @@ export class ProducerStateManager {
     if (producerEpoch < currentEpoch) {
       return error("INVALID_PRODUCER_EPOCH", `producer ${producerId} epoch ${producerEpoch} is older than ${currentEpoch}`);
     }
-    if (producerEpoch !== currentEpoch) return this.checkNewEpoch(producerId, producerEpoch, firstSeq, currentEpoch);
-    const currentLastSeq = entry!.lastSeq;
+    if (entry === undefined || producerEpoch !== currentEpoch) return this.checkNewEpoch(producerId, producerEpoch, firstSeq, currentEpoch);
+    const currentLastSeq = entry.lastSeq;
     if (!inSequence(currentLastSeq, firstSeq)) {
       return error("OUT_OF_ORDER_SEQUENCE_NUMBER", `producer ${producerId}: sequence ${firstSeq} after ${currentLastSeq}`);
     }

@@ -6,7 +6,7 @@ import { LeaderEpochCache, type EndOffsetFlavour, type EpochEndOffsetAnswer } fr
 import { LogCompaction, floorIndex, type CleanResult, type CompactionHost } from "./LogCompaction.ts";
 import { logConfig, type LogConfig } from "./LogConfig.ts";
 import { LogSegment, segmentFileName } from "./LogSegment.ts";
-import { deleteSnapshot, listSnapshotOffsets, readSnapshot, writeSnapshot } from "./producerSnapshots.ts";
+import { ProducerSnapshots } from "./ProducerSnapshots.ts";
 import { ProducerStateManager } from "./ProducerStateManager.ts";
 import { recoverSegments } from "./recovery.ts";
 import { countDeletableSegments, retentionSizeBreached, retentionTimeBreached, type SegmentPredicate } from "./retention.ts";
@@ -58,7 +58,7 @@ export class ReplicaLog {
   private hw: number;
   private readonly flushes: FlushTracker;
   private offline: string | null = null;
-  private lastSnapshotOffset = -1;
+  private readonly snapshots: ProducerSnapshots;
   private readonly compaction: LogCompaction;
 
   constructor(
@@ -67,6 +67,7 @@ export class ReplicaLog {
     config: Partial<LogConfig> = {},
   ) {
     this.config = logConfig(config);
+    this.snapshots = new ProducerSnapshots(ctx.disk, dir);
     this.compaction = new LogCompaction(this.compactionHost());
     this.compaction.swaps.recoverSwaps();
     const found = recoverSegments(ctx.disk, dir, ctx.now);
@@ -144,19 +145,25 @@ export class ReplicaLog {
 
   /**
    * A follower's append of batches fetched from the leader, offsets and epochs as given.
-   * They must continue the log: each starts at the LEO, or later only if the leader's
-   * cleaner left a gap (then the batch is a compacted one).
+   * They must continue the log: each starts at the LEO, or later only next to data the
+   * leader's cleaner rewrote (the batch, or the one before it, is a compacted one).
    */
   appendAsFollower(batches: readonly StoredBatch[]): FollowerAppendResult {
     if (this.offline !== null) return storageFailure(this.offline);
     if (batches.length === 0) return { kind: "appended", logEndOffset: this.endOffset };
     let expected = this.endOffset;
     let bytes = 0;
+    let previous: StoredBatch | undefined;
     for (const b of batches) {
       assert(b.baseOffset >= expected, () => `${this.dir}: follower append at ${b.baseOffset} below the next offset ${expected}`);
-      assert(b.baseOffset === expected || isCompacted(b), () => `${this.dir}: follower append at ${b.baseOffset} leaves a gap after ${expected}`);
+      if (b.baseOffset > expected) {
+        const before = previous ?? this.lastBatch();
+        const besideCompacted = isCompacted(b) || (before !== undefined && isCompacted(before));
+        assert(besideCompacted, () => `${this.dir}: follower append at ${b.baseOffset} leaves a gap after ${expected}`);
+      }
       expected = batchNextOffset(b);
       bytes += b.sizeBytes;
+      previous = b;
     }
     const error = this.appendBatches(batches, bytes);
     return error === null ? { kind: "appended", logEndOffset: this.endOffset } : storageFailure(error);
@@ -223,6 +230,17 @@ export class ReplicaLog {
     return batches.length === 0 ? EMPTY_READ : { error: "NONE", batches, sizeBytes: size };
   }
 
+  /** The log's last batch, if any is readable. */
+  private lastBatch(): StoredBatch | undefined {
+    for (let s = this.segments.length - 1; s >= 0; s--) {
+      const segment = this.segments[s]!;
+      if (segment.isEmpty) continue;
+      const batch = segment.batchAt(segment.batchCount - 1);
+      return batch === CORRUPT_RECORD ? undefined : batch;
+    }
+    return undefined;
+  }
+
   /** Every readable batch of the log, in offset order (for checkers and tests; not the hot path). */
   batches(): StoredBatch[] {
     const out: StoredBatch[] = [];
@@ -274,13 +292,12 @@ export class ReplicaLog {
   truncateFullyAndStartAt(offset: number): void {
     assert(offset >= 0, () => `${this.dir}: restart at negative offset ${offset}`);
     for (const segment of this.segments) this.removeSegment(segment);
-    for (const snapshot of listSnapshotOffsets(this.ctx.disk, this.dir)) deleteSnapshot(this.ctx.disk, this.dir, snapshot);
+    this.snapshots.deleteAll(offset);
     this.compaction.reset(offset);
     this.segments = [this.createSegment(offset)];
     this.startOffset = offset;
     this.endOffset = offset;
     this.hw = offset;
-    this.lastSnapshotOffset = -1;
     this.flushes.reset(offset);
     this.check(this.epochCache.clearAndFlush());
     this.producerState.clear(offset);
@@ -302,7 +319,6 @@ export class ReplicaLog {
     this.flushes.truncated(this.endOffset);
     this.check(this.epochCache.truncateFromEnd(this.endOffset));
     this.compaction.cleanerCheckpoint = Math.min(this.compaction.cleanerCheckpoint, this.endOffset);
-    if (this.lastSnapshotOffset > this.endOffset) this.lastSnapshotOffset = -1;
     this.rebuildProducerState(this.endOffset);
     if (this.hw > this.endOffset) this.hw = this.endOffset;
   }
@@ -336,7 +352,7 @@ export class ReplicaLog {
     const segment = this.createSegment(newOffset);
     this.segments.push(segment);
     this.producerState.mapEndOffset = newOffset;
-    this.takeProducerSnapshot();
+    this.check(this.snapshots.take(this.producerState));
     this.flush(newOffset);
     return segment;
   }
@@ -358,7 +374,10 @@ export class ReplicaLog {
     if (done !== undefined) this.flushes.whenFlushed(upTo, done);
   }
 
-  /** Calls `done` once the records below `offset` are durable (at once if they are). */
+  /**
+   * Calls `done` once the records below `offset` are durable (at once if they are). A
+   * waiter for records a truncation removed waits until the log is flushed past `offset`.
+   */
   whenFlushed(offset: number, done: () => void): void {
     this.flushes.whenFlushed(offset, done);
   }
@@ -405,54 +424,8 @@ export class ReplicaLog {
 
   // ---- producer state -----------------------------------------------------------------------
 
-  /** Snapshots the producer state at `mapEndOffset`, as Kafka does at each roll. */
-  private takeProducerSnapshot(): void {
-    const offset = this.producerState.mapEndOffset;
-    if (offset <= this.lastSnapshotOffset) return;
-    this.check(writeSnapshot(this.ctx.disk, this.dir, offset, this.producerState.toSnapshot()));
-    this.lastSnapshotOffset = offset;
-  }
-
-  /**
-   * Kafka's rebuildProducerState: snapshots outside (log start, `lastOffset`] are
-   * deleted; unless the state already reflects `lastOffset`, it is reloaded from the
-   * latest readable snapshot and the batches after it are replayed; then a snapshot is
-   * taken at `lastOffset`. A snapshot keeps one batch per producer, so a reload remembers
-   * less than the five batches a running leader checks duplicates against, as in Kafka.
-   */
   private rebuildProducerState(lastOffset: number): void {
-    const disk = this.ctx.disk;
-    const snapshots: number[] = [];
-    for (const offset of listSnapshotOffsets(disk, this.dir)) {
-      if (offset > lastOffset || offset <= this.startOffset) deleteSnapshot(disk, this.dir, offset);
-      else snapshots.push(offset);
-    }
-    if (this.producerState.mapEndOffset === lastOffset) return;
-    this.producerState.clear(this.startOffset);
-    while (snapshots.length > 0) {
-      const offset = snapshots[snapshots.length - 1]!;
-      const entries = readSnapshot(disk, this.dir, offset);
-      if (entries !== null) {
-        this.producerState.loadSnapshot(entries, offset, this.ctx.now);
-        break;
-      }
-      deleteSnapshot(disk, this.dir, offset); // unreadable (its write was lost): try an older one
-      snapshots.pop();
-    }
-    this.lastSnapshotOffset = snapshots.length > 0 ? snapshots[snapshots.length - 1]! : -1;
-    this.replayProducerState(this.producerState.mapEndOffset, lastOffset);
-    this.producerState.mapEndOffset = lastOffset;
-    this.takeProducerSnapshot();
-  }
-
-  private replayProducerState(fromOffset: number, toOffset: number): void {
-    for (let s = this.floorSegmentIndex(fromOffset); s < this.segments.length; s++) {
-      const segment = this.segments[s]!;
-      for (let i = segment.indexFor(fromOffset); i < segment.batchCount && segment.lastOffsets[i]! < toOffset; i++) {
-        const batch = segment.batchAt(i);
-        if (batch !== CORRUPT_RECORD) this.producerState.update(batch);
-      }
-    }
+    this.check(this.snapshots.rebuild(this.producerState, this.segments, this.startOffset, lastOffset, this.ctx.now));
   }
 
   /** `producer.id.expiration.ms`: Kafka's periodic removal of idle producers. */
@@ -485,7 +458,7 @@ export class ReplicaLog {
     const gone = this.segments.splice(0, count);
     for (const segment of gone) {
       this.removeSegment(segment);
-      deleteSnapshot(this.ctx.disk, this.dir, segment.baseOffset);
+      this.snapshots.deleteAt(segment.baseOffset);
     }
     this.startOffset = this.segments[0]!.baseOffset;
     this.check(this.epochCache.truncateFromStart(this.startOffset));

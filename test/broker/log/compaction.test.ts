@@ -176,6 +176,28 @@ describe("log compaction: replication and crashes", () => {
     expect(recordOffsets(world.crashAndReopen(COMPACT))).toEqual([1]);
   });
 
+  it("a follower takes the leader's next batch across a gap the cleaner left before the leader's truncation point", () => {
+    const world = new LogWorld("gap-follow", {}, ["broker-1", "broker-2"]);
+    const config = { ...COMPACT, segmentBytes: 900 }; // three 261-byte batches per segment
+    const leader = world.open(config, "broker-1");
+    appendKeyed(leader, [["c", "d"], ["a", "b"], ["a", "b"], ["x", "y"]]);
+    leader.updateHighWatermark(8);
+    leader.compact();
+    world.settle();
+    expect(keyedOffsets(leader)).toEqual(["c@0", "d@1", "a@4", "b@5", "x@6", "y@7"]);
+    leader.truncateTo(3); // into the gap at 2-3: the LEO is 3, the data ends at 2
+    expect(leader.logEndOffset).toBe(3);
+    appendBatches(leader, [1], 1, 0, { keys: ["n"] });
+    const follower = world.open(config, "broker-2");
+    while (follower.logEndOffset < leader.logEndOffset) {
+      expect(follower.appendAsFollower(leader.read(follower.logEndOffset, 1 << 20, leader.logEndOffset).batches).kind).toBe("appended");
+    }
+    expect(keyedOffsets(follower)).toEqual(["c@0", "d@1", "n@3"]);
+    follower.flush();
+    world.settle();
+    expect(keyedOffsets(world.crashAndReopen(config, "broker-2"))).toEqual(["c@0", "d@1", "n@3"]);
+  });
+
   it("a truncation while a swap is pending cannot bring the truncated records back after a crash", () => {
     const world = new LogWorld("swap-truncate", { fsyncMicros: 10_000 });
     const log = world.open(COMPACT);
