@@ -6,6 +6,7 @@ import type { NodeSelector } from "./types.ts";
  * Node selectors, the way faults name their targets:
  *   broker-N | zk-N                  a node by name (brokers and members numbered from 1)
  *   leader(topic/p) | follower(topic/p)   the partition's leader, or a follower, when the fault happens
+ *   followers(topic/p)               in a partition's groups: every follower of the partition
  *   controller | ensemble-leader     the controller broker, the ensemble's leader, at that moment
  *   rest                             in a partition's groups: every node not in another group
  * Names are checked against the cluster: the node, topic and partition must exist.
@@ -37,7 +38,7 @@ export function parseSelector(text: string, shape: ClusterShape, allowRest: bool
   const named = /^(broker|zk)-(\d+)$/.exec(trimmed);
   if (named) return nodeByName(named[1] as "broker" | "zk", Number(named[2]), shape);
   const call = /^([A-Za-z-]+)\s*\((.*)\)$/.exec(trimmed);
-  if (call) return partitionRole(call[1]!, call[2]!, shape);
+  if (call) return partitionRole(call[1]!, call[2]!, shape, allowRest);
   return { ok: false, problem: `unknown node ${JSON.stringify(trimmed)}; expected ${FORMS}`, suggestion: closestName(trimmed, candidates(shape, allowRest)) };
 }
 
@@ -50,8 +51,11 @@ function nodeByName(kind: "broker" | "zk", n: number, shape: ClusterShape): Sele
   return { ok: false, problem: `there is no ${name}: the cluster has ${count} ${what} (${range})`, suggestion: n === 0 ? `${kind}-1` : undefined };
 }
 
-function partitionRole(role: string, argument: string, shape: ClusterShape): SelectorResult {
-  if (role !== "leader" && role !== "follower") {
+function partitionRole(role: string, argument: string, shape: ClusterShape, inGroup: boolean): SelectorResult {
+  if (role === "followers" && !inGroup) {
+    return { ok: false, problem: "followers(...) names several nodes and only makes sense in a partition's groups", suggestion: `follower(${argument.trim()})` };
+  }
+  if (role !== "leader" && role !== "follower" && role !== "followers") {
     const near = closestName(role, PARTITION_ROLES);
     return {
       ok: false,
@@ -85,7 +89,7 @@ function partitionRole(role: string, argument: string, shape: ClusterShape): Sel
     const range = partitions === 1 ? "only partition 0" : `partitions 0 to ${partitions - 1}`;
     return { ok: false, problem: `topic ${topic} has ${range}; there is no partition ${partition}` };
   }
-  if (role === "follower" && replicationFactor === 1) {
+  if ((role === "follower" || role === "followers") && replicationFactor === 1) {
     return { ok: false, problem: `topic ${topic} has replication factor 1: its partitions have no followers` };
   }
   return { ok: true, selector: { kind: role, topic, partition } };

@@ -94,6 +94,8 @@ export type NodeSelector =
   | { readonly kind: "node"; readonly name: string }
   | { readonly kind: "leader"; readonly topic: string; readonly partition: number }
   | { readonly kind: "follower"; readonly topic: string; readonly partition: number }
+  /** In a partition's groups only: every follower of the partition at that moment. */
+  | { readonly kind: "followers"; readonly topic: string; readonly partition: number }
   | { readonly kind: "controller" }
   | { readonly kind: "ensemble-leader" }
   | { readonly kind: "rest" };
@@ -186,6 +188,7 @@ export function formatSelector(selector: NodeSelector): string {
       return selector.name;
     case "leader":
     case "follower":
+    case "followers":
       return `${selector.kind}(${selector.topic}/${selector.partition})`;
     default:
       return selector.kind;

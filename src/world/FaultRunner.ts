@@ -1,6 +1,6 @@
 import type { Simulation } from "../../sim/index.ts";
 import { formatSelector, type Fault, type NodeSelector } from "../scenario/types.ts";
-import { resolveSelector, type SelectorContext } from "./resolveSelector.ts";
+import { resolveGroupSelector, resolveSelector, type SelectorContext } from "./resolveSelector.ts";
 
 /**
  * Plays a scenario's fault schedule on the simulation. Selectors are resolved when the
@@ -157,7 +157,7 @@ export class FaultRunner {
 
   /** Resolves partition groups; `rest` is every cluster node not named in another group. */
   private groups(groups: readonly (readonly NodeSelector[])[]): string[][] {
-    const named = groups.map((g) => g.filter((s) => s.kind !== "rest").map((s) => resolveSelector(this.context, s)).filter((n): n is string => n !== null));
+    const named = groups.map((g) => g.filter((s) => s.kind !== "rest").flatMap((s) => resolveGroupSelector(this.context, s)));
     const used = new Set(named.flat());
     return groups.map((g, i) => {
       const nodes = [...named[i]!];

@@ -42,9 +42,21 @@ export function resolveSelector(c: SelectorContext, selector: NodeSelector): str
     }
     case "ensemble-leader":
       return c.ensemble.leader();
+    case "followers":
+      return resolveGroupSelector(c, selector)[0] ?? null;
     case "rest":
       return null; // only meaningful inside partition groups
   }
+}
+
+/** A selector inside a partition's group may name several nodes (`followers(t/p)`). */
+export function resolveGroupSelector(c: SelectorContext, selector: NodeSelector): string[] {
+  if (selector.kind === "followers") {
+    const leader = leaderOf(c, selector.topic, selector.partition);
+    return replicasOf(c, selector.topic, selector.partition).filter((node) => node !== leader);
+  }
+  const one = resolveSelector(c, selector);
+  return one === null ? [] : [one];
 }
 
 export function leaderOf(c: SelectorContext, topic: string, partition: number): string | null {
