@@ -95,6 +95,11 @@ export class ReplicaManager {
     for (const state of req.partitionStates) {
       const p = this.getOrCreate(state.topic, state.partition);
       if (state.leaderEpoch <= p.leaderEpoch) continue; // an older decision than the one we hold
+      if (state.leader < 0) {
+        // No leader (the partition is offline): Kafka leaves the replica as it is until one is elected.
+        ctx.record("broker.no-leader", { partition: key(state.topic, state.partition), leaderEpoch: state.leaderEpoch });
+        continue;
+      }
       if (state.leader === this.brokerId) this.makeLeader(p, state);
       else this.makeFollower(p, state);
     }

@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import { runEnsembleDemo } from "./ensembleDemo.ts";
 import { runKernelDemo } from "./kernelDemo.ts";
 import { TraceFile } from "./TraceFile.ts";
+import { runCommand, validateCommand } from "./runCommand.ts";
+import { UsageError } from "./UsageError.ts";
 
 const require = createRequire(import.meta.url);
 const { version } = require("../../package.json") as { version: string };
@@ -16,6 +18,25 @@ function program(): Command {
     .version(version, "-V, --version")
     .exitOverride()
     .showHelpAfterError("(run ksim --help for usage)");
+
+  cli
+    .command("run")
+    .description("run scenario files (or every .yaml file of a directory) and judge each run")
+    .argument("<scenario...>", "scenario files or directories")
+    .option("--seed <seed>", "the seed of the runs", "1")
+    .option("--json", "print one JSON object")
+    .option("--trace <file>", "write the run's events to FILE as JSON lines")
+    .action((paths: string[], options: { seed: string; json?: boolean; trace?: string }) => {
+      exitCode = runCommand(paths, options);
+    });
+
+  cli
+    .command("validate")
+    .description("check scenario files without running them")
+    .argument("<scenario...>", "scenario files or directories")
+    .action((paths: string[]) => {
+      exitCode = validateCommand(paths);
+    });
 
   cli
     .command("demo")
@@ -54,8 +75,6 @@ function program(): Command {
   return cli;
 }
 
-class UsageError extends Error {}
-
 function openTrace(path: string): TraceFile {
   try {
     return new TraceFile(path);
@@ -64,11 +83,14 @@ function openTrace(path: string): TraceFile {
   }
 }
 
+let exitCode: number = EXIT.ok;
+
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    exitCode = EXIT.ok;
     await program().parseAsync(argv);
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`ksim: ${error.message}\n`);

@@ -184,7 +184,13 @@ export class Controller {
       .map((p) => partitionKey(p.topic, p.partition));
     this.sendLeaderAndIsr(added, hosted);
     // Partitions that were offline may elect now that a replica is back.
-    this.electWhereNeeded(keys, () => done());
+    this.electWhereNeeded(keys, (elected) => {
+      if (elected.length > 0) {
+        this.sendLeaderAndIsr(this.context.liveBrokers, elected);
+        this.sendUpdateMetadata(this.context.liveBrokers);
+      }
+      done();
+    });
   }
 
   private removeDeadFromIsr(key: string, dead: number[], done: () => void): void {
@@ -261,14 +267,19 @@ export class Controller {
 
   // ---- elections ---------------------------------------------------------------------
 
-  /** Elects a leader for each of these partitions whose leader is not a live broker. */
-  private electWhereNeeded(keys: string[], done: () => void): void {
+  /**
+   * Elects a leader for each of these partitions whose leader is not a live broker; `done`
+   * gets the partitions that have a new leader.
+   */
+  private electWhereNeeded(keys: string[], done: (elected: string[]) => void): void {
     const live = new Set(this.context.liveBrokers);
     const offline = keys.filter((k) => {
       const s = this.context.states[k];
       return s !== undefined && !live.has(s.leader);
     });
-    forEachAsync(offline, (key, next) => this.elect(key, next), done);
+    forEachAsync(offline, (key, next) => this.elect(key, next), () =>
+      done(offline.filter((k) => live.has(this.context.states[k]!.leader))),
+    );
   }
 
   private elect(key: string, done: () => void): void {

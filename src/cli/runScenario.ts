@@ -1,0 +1,73 @@
+import type { TraceSink } from "../../sim/index.ts";
+import type { LatencySummaryMs } from "../report/LatencyHistogram.ts";
+import { meets, type ExpectMetric, type Scenario } from "../scenario/index.ts";
+import { World } from "../world/World.ts";
+
+export interface ExpectationOutcome {
+  readonly metric: ExpectMetric;
+  readonly text: string;
+  readonly actual: number;
+  readonly met: boolean;
+}
+
+/** One run's summary: what `ksim run --json` prints (one object per scenario). */
+export interface RunSummary {
+  readonly scenario: string;
+  readonly file: string;
+  readonly profile: string;
+  readonly seed: string;
+  readonly fingerprint: string;
+  /** The verdict: every expectation met (or, with none stated, no acknowledged record lost). */
+  readonly ok: boolean;
+  readonly sent: number;
+  readonly acked: number;
+  readonly failed: number;
+  readonly lostAcked: number;
+  readonly duplicated: number;
+  /** Acknowledged records per simulated second of the load phase. */
+  readonly throughput: number;
+  readonly produceLatencyMs: LatencySummaryMs;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly expectations: readonly ExpectationOutcome[];
+  readonly lostExamples: readonly { valueId: number; topic: string; partition: number; offset: number }[];
+  readonly bootstrapped: boolean;
+  readonly simulatedSeconds: number;
+  readonly events: number;
+}
+
+/** Runs a scenario with a seed and judges it. Deterministic: the same inputs give the same summary. */
+export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink): RunSummary {
+  const world = new World(scenario, seed, trace);
+  const phases = world.run();
+  const ledger = world.ledger;
+  const losses = ledger.losses(world.committedValues());
+  const counts: Record<ExpectMetric, number> = {
+    "lost-acked": losses.lostAcked,
+    sent: ledger.sent,
+    acked: ledger.acked,
+    failed: ledger.failed,
+  };
+  const expectations = scenario.expect.conditions.map((e) => ({ metric: e.metric, text: `${e.metric} ${e.text}`, actual: counts[e.metric], met: meets(e, counts[e.metric]) }));
+  const loadSeconds = scenario.durationMicros / 1_000_000;
+  return {
+    scenario: scenario.name,
+    file: scenario.file,
+    profile: scenario.profile,
+    seed,
+    fingerprint: world.sim.fingerprint.toString(),
+    ok: phases.bootstrapped && expectations.every((e) => e.met),
+    sent: ledger.sent,
+    acked: ledger.acked,
+    failed: ledger.failed,
+    lostAcked: losses.lostAcked,
+    duplicated: losses.duplicated,
+    throughput: Math.round((ledger.acked / loadSeconds) * 10) / 10,
+    produceLatencyMs: ledger.latency.summaryMs(),
+    errors: Object.fromEntries([...ledger.errors].sort()),
+    expectations,
+    lostExamples: losses.examples,
+    bootstrapped: phases.bootstrapped,
+    simulatedSeconds: world.sim.now / 1_000_000,
+    events: world.sim.eventsFired,
+  };
+}
