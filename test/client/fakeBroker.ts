@@ -71,6 +71,21 @@ export class FakePartition {
     return this.heldHighWatermark === null ? this.logEndOffset : Math.min(this.heldHighWatermark, this.logEndOffset);
   }
 
+  /** Appends records directly (as if produced), one batch of `valueIds`. */
+  appendDirect(valueIds: readonly number[], atMicros = 0): void {
+    const records = valueIds.map((valueId) => ({ key: null, valueId, sizeBytes: 110, createdAtMicros: atMicros }));
+    this.batches.push({
+      baseOffset: this.logEndOffset,
+      records,
+      partitionLeaderEpoch: this.leaderEpoch,
+      producerId: -1,
+      producerEpoch: -1,
+      baseSequence: -1,
+      appendedAtMicros: atMicros,
+      sizeBytes: 61 + 110 * records.length,
+    });
+  }
+
   /** The value ids in the log, in offset order. */
   valueIds(): number[] {
     return this.batches.flatMap((b) => b.records.map((r) => r.valueId));

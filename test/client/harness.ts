@@ -8,6 +8,10 @@ import type { ProduceResult } from "../../src/client/producer/ProducerBatch.ts";
 import { ProducerHost } from "../../src/client/producer/ProducerHost.ts";
 import type { ProducerOptions } from "../../src/client/producer/ProducerOptions.ts";
 import { FakeCluster } from "./fakeBroker.ts";
+import { ConsumerHost } from "../../src/client/consumer/ConsumerHost.ts";
+import type { ConsumerOptions } from "../../src/client/consumer/ConsumerOptions.ts";
+import type { ConsumedRecord, SimpleConsumer } from "../../src/client/consumer/SimpleConsumer.ts";
+import type { TopicPartition } from "../../src/protocol/records.ts";
 
 export interface WorldOptions {
   readonly seed?: string;
@@ -29,6 +33,8 @@ export interface ProducerWorld {
   /** Sends a record now (from outside the run) or at `atMicros`; value ids are the caller's. */
   send(valueId: number, options?: { topic?: string; key?: string | null; sizeBytes?: number; atMicros?: Micros }): void;
   runFor(micros: Micros): void;
+  /** Fetches metadata for `topic` (and the producer id) so later sends are placed at once. */
+  warmUp(topic?: string): void;
   /** Runs until `done` holds or `limitMicros` of simulated time passed; true if it held. */
   runUntil(done: () => boolean, limitMicros: Micros): boolean;
 }
@@ -60,6 +66,10 @@ export function producerWorld(options: WorldOptions = {}): ProducerWorld {
       if (o.atMicros === undefined) act();
       else sim.scheduleAt(o.atMicros, sim.label("test.send"), act);
     },
+    warmUp(topic = "test") {
+      producer().metadata.addTopic(topic);
+      sim.run({ untilMicros: sim.now + 5_000 });
+    },
     runFor(micros) {
       sim.run({ untilMicros: sim.now + micros });
     },
@@ -75,6 +85,34 @@ export function producerWorld(options: WorldOptions = {}): ProducerWorld {
   // Let the producer start (and fetch its producer id) before the test sends.
   sim.run({ untilMicros: 0 });
   return world;
+}
+
+export interface ConsumerProbe {
+  readonly consumer: () => SimpleConsumer;
+  readonly records: ConsumedRecord[];
+  readonly errors: { tp: TopicPartition; error: string }[];
+  /** The value ids delivered for one partition, in delivery order. */
+  valueIds(partition?: number, topic?: string): number[];
+}
+
+/** Adds a simple consumer on node `consumer-<n>` with `assignment` (default test-0). */
+export function addConsumer(
+  world: { sim: Simulation; cluster: FakeCluster },
+  options: Partial<ConsumerOptions> = {},
+  assignment: readonly TopicPartition[] = [{ topic: "test", partition: 0 }],
+  name = "consumer-1",
+): ConsumerProbe {
+  const records: ConsumedRecord[] = [];
+  const errors: { tp: TopicPartition; error: string }[] = [];
+  const handlers = { onRecords: (rs: readonly ConsumedRecord[]) => records.push(...rs), onError: (tp: TopicPartition, error: string) => errors.push({ tp, error }) };
+  world.sim.addNode(name, (ctx) => new ConsumerHost(ctx, { bootstrapBrokers: world.cluster.brokerIds, ...options }, assignment, handlers));
+  return {
+    consumer: () => (world.sim.node(name).process as ConsumerHost).consumer,
+    records,
+    errors,
+    valueIds: (partition = 0, topic = "test") =>
+      records.filter((r) => r.topic === topic && r.partition === partition).map((r) => r.record.valueId),
+  };
 }
 
 export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
