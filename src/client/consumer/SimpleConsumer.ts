@@ -186,8 +186,9 @@ export class SimpleConsumer {
     }
     for (const [leader, group] of byLeader) {
       if (this.busyBrokers.has(leader)) continue; // its answer wakes the loop
-      if (!this.network.isReady(leader, 1)) {
-        nextMicros = Math.min(nextMicros, Math.max(1, this.network.backoffRemaining(leader)));
+      const backoff = this.network.backoffRemaining(leader);
+      if (backoff > 0) {
+        nextMicros = Math.min(nextMicros, backoff);
         continue;
       }
       if (group.reset.length > 0) this.listOffsets(leader, group.reset);

@@ -119,8 +119,8 @@ export class MetadataCache {
 
   /** Microseconds until the cache is due for its periodic refresh (for the owner's wake-up). */
   timeToExpiry(): Micros {
-    // Before the first answer, the request under way wakes the owner.
-    if (this.lastRefreshMicros === -Infinity) return Infinity;
+    // Before the first answer, or with an update under way, its answer wakes the owner.
+    if (this.lastRefreshMicros === -Infinity || this.needUpdate || this.inFlight) return Infinity;
     return Math.max(0, this.lastRefreshMicros + this.options.metadataMaxAgeMicros - this.ctx.now);
   }
 
