@@ -22,6 +22,12 @@ import {
   type ProduceRequest,
 } from "../../src/protocol/requests.ts";
 
+/**
+ * What a rule does to a request. A Kafka broker handles one request per connection at a
+ * time (it mutes the connection until the answer is sent), so an answer that never comes
+ * holds up everything behind it: after `drop-response` and `black-hole` the broker ignores
+ * the connection's later requests until it is reset.
+ */
 export type FakeAction =
   /** Append, never answer (a lost response). */
   | { readonly kind: "drop-response" }
@@ -175,6 +181,8 @@ interface ParkedFetch {
 
 export class FakeBroker implements Process {
   private parked: ParkedFetch[] = [];
+  /** Peers whose connection hangs on an unanswered request, until it is reset. */
+  private readonly hung = new Set<string>();
 
   constructor(
     readonly ctx: NodeContext,
@@ -184,19 +192,26 @@ export class FakeBroker implements Process {
 
   start(): void {}
 
-  connectionReset(): void {}
+  connectionReset(peer: string): void {
+    this.hung.delete(peer);
+  }
 
   receive(from: string, message: Message): void {
     const request = message as KafkaRequest;
     this.cluster.requests.push({ atMicros: this.ctx.now, broker: this.id, request });
+    if (this.hung.has(from)) return;
     const action = this.cluster.takeRule(request, this.id);
-    if (action?.kind === "black-hole") return;
+    if (action?.kind === "black-hole") {
+      this.hung.add(from);
+      return;
+    }
     if (action?.kind === "error") return this.answerError(from, request, action.error);
     const answer = this.handle(from, request);
     if (!answer) return;
     if (!action) return this.ctx.send(from, answer, sizeOf(answer));
     switch (action.kind) {
       case "drop-response":
+        this.hung.add(from);
         return;
       case "reset":
         return this.ctx.closeConnection(from);
