@@ -27,6 +27,9 @@ export interface RunSummary {
   /** Acknowledged records per simulated second of the load phase. */
   readonly throughput: number;
   readonly produceLatencyMs: LatencySummaryMs;
+  /** Records the scenario's simple consumers received, and their send-to-delivery latency. */
+  readonly consumed: number;
+  readonly endToEndLatencyMs: LatencySummaryMs;
   readonly errors: Readonly<Record<string, number>>;
   readonly expectations: readonly ExpectationOutcome[];
   readonly lostExamples: readonly { valueId: number; topic: string; partition: number; offset: number }[];
@@ -63,6 +66,8 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink)
     duplicated: losses.duplicated,
     throughput: Math.round((ledger.acked / loadSeconds) * 10) / 10,
     produceLatencyMs: ledger.latency.summaryMs(),
+    consumed: world.consumed.consumed,
+    endToEndLatencyMs: world.consumed.endToEnd.summaryMs(),
     errors: Object.fromEntries([...ledger.errors].sort()),
     expectations,
     lostExamples: losses.examples,

@@ -15,7 +15,9 @@ import { DISK_VERBS, FAULT_VERBS, NODE_VERBS, UNDO_VERB, type Fault, type FaultV
  * Verbs: crash, lossy-crash, restart, pause, resume, isolate (a node); partition (groups:
  * each a list of nodes or one node); partition-one-way {from, to}; heal; clog {between:
  * [a, b], delay}; unclog (true, or {between}); drop {between, p}; slow-disk, full-disk,
- * disk-ok (a node, or {node, factor}; slow-disk's factor defaults to 10).
+ * disk-ok (a node, or {node, factor}; slow-disk's factor defaults to 10); add-partitions
+ * {topic, partitions} (an admin action: the topic grows to that many partitions; Kafka can
+ * add partitions, never remove them).
  */
 const FAULT_KEYS: readonly string[] = ["at", "for", ...FAULT_VERBS];
 const EXAMPLE = "{at: 10s, crash: broker-1}";
@@ -31,7 +33,27 @@ export function readFaults(r: Reader, field: Field, shape: ClusterShape, duratio
     const fault = readFault(r, item, shape, durationMicros);
     if (fault !== undefined) faults.push(fault);
   }
+  checkPartitionGrowth(r, items, faults, shape);
   return faults;
+}
+
+/** In time order, each add-partitions must grow its topic beyond what it has by then. */
+function checkPartitionGrowth(r: Reader, items: readonly Field[], faults: readonly Fault[], shape: ClusterShape): void {
+  const counts = new Map<string, number>();
+  for (const [name, t] of shape.topics ?? []) if (t.partitions !== null) counts.set(name, t.partitions);
+  const adds = faults
+    .map((f, i) => ({ f, item: items[i]! }))
+    .filter((x): x is { f: Extract<Fault, { verb: "add-partitions" }>; item: Field } => x.f.verb === "add-partitions")
+    .sort((a, b) => a.f.at - b.f.at);
+  for (const { f, item } of adds) {
+    const current = counts.get(f.topic);
+    if (current === undefined) continue;
+    if (f.partitions <= current) {
+      r.fail(item, `partitions can be added, never removed: ${f.topic} has ${current} partitions by then, so add-partitions must ask for more than ${current}, not ${f.partitions}`);
+      continue;
+    }
+    counts.set(f.topic, f.partitions);
+  }
 }
 
 function readFault(r: Reader, item: Field, shape: ClusterShape, durationMicros: Micros | null): Fault | undefined {
@@ -83,6 +105,8 @@ function readBody(r: Reader, field: Field, verb: FaultVerb, shape: ClusterShape)
       return readOneWay(r, field, shape);
     case "heal":
       return readTrue(r, field, "heal") ? { verb } : undefined;
+    case "add-partitions":
+      return readAddPartitions(r, field, shape);
     case "clog":
     case "drop":
     case "unclog":
@@ -90,6 +114,26 @@ function readBody(r: Reader, field: Field, verb: FaultVerb, shape: ClusterShape)
     default:
       return r.fail(field, `unknown verb ${verb}`);
   }
+}
+
+/** add-partitions {topic, partitions}: the topic's new total. */
+function readAddPartitions(r: Reader, field: Field, shape: ClusterShape): Parsed<FaultBody> {
+  const entries = r.mapping(field, "a mapping {topic, partitions}, like {topic: orders, partitions: 6}");
+  if (entries === undefined || !r.knownKeys(entries, ["topic", "partitions"], "add-partitions")) return undefined;
+  const topicField = entries.get("topic");
+  const countField = entries.get("partitions");
+  if (topicField === undefined) return r.fail(field, "add-partitions needs topic: the topic to grow");
+  if (countField === undefined) return r.fail(field, "add-partitions needs partitions: the topic's new number of partitions");
+  const topic = r.value(topicField);
+  if (typeof topic !== "string") return r.fail(topicField, `expected a topic name, got ${r.describe(topicField)}`);
+  if (shape.topics !== null && !shape.topics.has(topic)) {
+    return r.fail(topicField, `no topic ${JSON.stringify(topic)} in this scenario (topics: ${[...shape.topics.keys()].join(", ")})`);
+  }
+  const partitions = r.value(countField);
+  if (typeof partitions !== "number" || !Number.isInteger(partitions) || partitions < 1 || partitions > 10_000) {
+    return r.fail(countField, `expected a whole number of partitions from 1 to 10000, got ${r.describe(countField)}`);
+  }
+  return { verb: "add-partitions", topic, partitions };
 }
 
 /** `heal: true` (or `heal:` alone); false would be a fault that does nothing. */

@@ -105,7 +105,7 @@ export const NODE_VERBS = ["crash", "lossy-crash", "restart", "pause", "resume",
 export type NodeVerb = (typeof NODE_VERBS)[number];
 export const DISK_VERBS = ["slow-disk", "full-disk", "disk-ok"] as const;
 export type DiskVerb = (typeof DISK_VERBS)[number];
-export const FAULT_VERBS = [...NODE_VERBS, "partition", "partition-one-way", "heal", "clog", "unclog", "drop", ...DISK_VERBS] as const;
+export const FAULT_VERBS = [...NODE_VERBS, "partition", "partition-one-way", "heal", "clog", "unclog", "drop", ...DISK_VERBS, "add-partitions"] as const;
 export type FaultVerb = (typeof FAULT_VERBS)[number];
 
 /**
@@ -141,6 +141,8 @@ export type Fault =
   /** `between: null` unclogs every link. */
   | (FaultBase & { readonly verb: "unclog"; readonly between: readonly [NodeSelector, NodeSelector] | null })
   | (FaultBase & { readonly verb: "drop"; readonly between: readonly [NodeSelector, NodeSelector]; readonly probability: number })
+  /** An admin action rather than a fault: grow a topic to `partitions` (Kafka never shrinks one). */
+  | (FaultBase & { readonly verb: "add-partitions"; readonly topic: string; readonly partitions: number })
   /** `factor`: how many times slower the disk's fsyncs are (1 for full-disk and disk-ok). */
   | (FaultBase & { readonly verb: DiskVerb; readonly node: NodeSelector; readonly factor: number });
 

@@ -2,7 +2,7 @@ import type { Message, NodeContext, Process } from "../../sim/index.ts";
 import { CoordClient } from "../coord/client/CoordClient.ts";
 import type { MemberToClient } from "../coord/messages.ts";
 import { assignReplicasToBrokers } from "../broker/admin/assignReplicas.ts";
-import { encode, ZK, ZK_ROOTS, type TopicAssignment } from "../broker/zk/paths.ts";
+import { decode, encode, ZK, ZK_ROOTS, type TopicAssignment } from "../broker/zk/paths.ts";
 import { ZkCalls } from "../broker/zk/ZkCalls.ts";
 
 export interface TopicToCreate {
@@ -59,6 +59,32 @@ export class AdminProcess implements Process {
       this.done = true;
       const brokerIds = ids.map(Number).sort((a, b) => a - b);
       this.createTopics([...this.topics], brokerIds);
+    });
+  }
+
+  /**
+   * `kafka-topics.sh --alter --partitions`: grows a topic's assignment in place (the
+   * controller's watch on the topic sees the new partitions). Never shrinks one.
+   */
+  addPartitions(topic: string, total: number): void {
+    this.zk.getChildren(ZK.brokerIds, null, (ids) => {
+      const brokerIds = ids.map(Number).sort((a, b) => a - b);
+      this.zk.getData(ZK.topic(topic), null, (node) => {
+        if (!node) return;
+        const current = decode<TopicAssignment>(node.data);
+        const existing = Object.keys(current.partitions).length;
+        if (total <= existing || brokerIds.length === 0) {
+          this.ctx.record("admin.add-partitions-refused", { topic, total, existing });
+          return;
+        }
+        const first = current.partitions["0"]!;
+        const start = Math.max(0, brokerIds.findIndex((b) => b >= first[0]!));
+        const added = assignReplicasToBrokers(brokerIds, total - existing, first.length, this.ctx.random, existing, start);
+        const partitions = { ...current.partitions };
+        added.forEach((replicas, i) => (partitions[String(existing + i)] = replicas));
+        this.ctx.record("admin.add-partitions", { topic, total, added });
+        this.zk.setData(ZK.topic(topic), encode({ partitions } satisfies TopicAssignment), node.version, () => {});
+      });
     });
   }
 

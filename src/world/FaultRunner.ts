@@ -18,6 +18,8 @@ export class FaultRunner {
     private readonly sim: Simulation,
     private readonly context: SelectorContext,
     private readonly allNodes: readonly string[],
+    /** Admin actions in the schedule (add-partitions) go through the admin tool's node. */
+    private readonly admin: { addPartitions(topic: string, total: number): void },
   ) {
     this.label = sim.label("fault");
   }
@@ -92,6 +94,8 @@ export class FaultRunner {
       }
       case "heal":
         return this.sim.network.heal();
+      case "add-partitions":
+        return this.admin.addPartitions(fault.topic, fault.partitions);
       case "clog": {
         const pair = this.pair(fault.between, fault.verb);
         if (!pair) return;

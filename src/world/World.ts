@@ -2,11 +2,13 @@ import { Simulation, type Micros, type TraceSink } from "../../sim/index.ts";
 import { Broker } from "../broker/Broker.ts";
 import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
 import { ProduceLedger, type CommittedValues } from "../check/ProduceLedger.ts";
+import { ConsumeLedger } from "../check/ConsumeLedger.ts";
+import { ConsumerHost } from "../client/consumer/ConsumerHost.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { ProducerWorkload } from "../workload/ProducerWorkload.ts";
 import { AdminProcess } from "./AdminProcess.ts";
 import { brokerOptionsFrom } from "./brokerOptions.ts";
-import { producerOptionsFrom } from "./clientOptions.ts";
+import { consumerOptionsFrom, producerOptionsFrom } from "./clientOptions.ts";
 import { FaultRunner } from "./FaultRunner.ts";
 import { brokerOn, leaderOf, type SelectorContext } from "./resolveSelector.ts";
 
@@ -33,9 +35,14 @@ export class World {
   readonly sim: Simulation;
   readonly ensemble: Ensemble;
   readonly ledger = new ProduceLedger();
+  readonly consumed = new ConsumeLedger();
   readonly brokerNodes: readonly string[];
   readonly producerNodes: string[] = [];
+  readonly consumerNodes: string[] = [];
   private readonly selectors: SelectorContext;
+  /** Partitions per topic as the run has them (add-partitions grows them). */
+  private readonly partitionCounts = new Map<string, number>();
+  private admin: AdminProcess | null = null;
 
   constructor(
     readonly scenario: Scenario,
@@ -49,9 +56,12 @@ export class World {
       const options = brokerOptionsFrom(scenario, i + 1);
       this.sim.addNode(node, (ctx) => new Broker(ctx, options), { disk: scenario.disk });
     });
-    this.sim.addNode("admin", (ctx) =>
-      new AdminProcess(ctx, scenario.cluster.ensembleNodes, scenario.cluster.brokers, scenario.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor }))),
-    );
+    this.sim.addNode("admin", (ctx) => {
+      const topics = scenario.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor }));
+      this.admin = new AdminProcess(ctx, scenario.cluster.ensembleNodes, scenario.cluster.brokers, topics);
+      return this.admin;
+    });
+    for (const t of scenario.topics) this.partitionCounts.set(t.name, t.partitions);
     this.selectors = { sim: this.sim, ensemble: this.ensemble, brokerNodes: this.brokerNodes };
   }
 
@@ -65,7 +75,13 @@ export class World {
     const loadStartMicros = this.sim.now;
     const loadEndMicros = loadStartMicros + this.scenario.durationMicros;
     this.startProducers(loadEndMicros);
-    const faults = new FaultRunner(this.sim, this.selectors, this.clusterNodes);
+    this.startConsumers();
+    const faults = new FaultRunner(this.sim, this.selectors, this.clusterNodes, {
+      addPartitions: (topic, total) => {
+        this.partitionCounts.set(topic, Math.max(total, this.partitionCounts.get(topic) ?? 0));
+        this.admin?.addPartitions(topic, total);
+      },
+    });
     faults.schedule(this.scenario.faults.map((f) => ({ ...f, at: loadStartMicros + f.at })));
     this.sim.run({ untilMicros: loadEndMicros });
     faults.healAll();
@@ -88,6 +104,18 @@ export class World {
     return this.scenario.topics.every((t) =>
       Array.from({ length: t.partitions }, (_, p) => p).every((p) => leaderOf(this.selectors, t.name, p) !== null),
     );
+  }
+
+  private startConsumers(): void {
+    const brokerIds = this.brokerNodes.map((_, i) => i + 1);
+    for (const spec of this.scenario.consumers) {
+      const options = consumerOptionsFrom(spec.config, brokerIds);
+      const assignment = spec.partitions.map((partition) => ({ topic: spec.topic, partition }));
+      this.sim.addNode(spec.name, (ctx) =>
+        new ConsumerHost(ctx, options, assignment, { onRecords: (records) => this.consumed.record(ctx.now, records) }),
+      );
+      this.consumerNodes.push(spec.name);
+    }
   }
 
   private startProducers(stopAtMicros: Micros): void {
@@ -121,7 +149,8 @@ export class World {
   committedValues(): CommittedValues {
     const out = new Map<string, Map<number, number[]> | null>();
     for (const t of this.scenario.topics) {
-      for (let p = 0; p < t.partitions; p++) {
+      const partitions = this.partitionCounts.get(t.name) ?? t.partitions;
+      for (let p = 0; p < partitions; p++) {
         const leader = leaderOf(this.selectors, t.name, p);
         const partition = leader ? brokerOn(this.sim, leader)?.replicas.partition(t.name, p) : undefined;
         if (!partition) {

@@ -12,12 +12,14 @@ export function assignReplicasToBrokers(
   replicationFactor: number,
   random: Random,
   firstPartition = 0,
+  /** Adding partitions to a topic starts from its partition 0's first replica (Kafka's fixedStartIndex). */
+  fixedStartIndex = -1,
 ): number[][] {
   const n = brokerIds.length;
   assert(replicationFactor >= 1 && replicationFactor <= n, `replication factor ${replicationFactor} with ${n} brokers`);
   const brokers = [...brokerIds].sort((a, b) => a - b);
-  const startIndex = random.int(0, n - 1);
-  let shift = random.int(0, n - 1);
+  const startIndex = fixedStartIndex >= 0 ? fixedStartIndex : random.int(0, n - 1);
+  let shift = fixedStartIndex >= 0 ? fixedStartIndex : random.int(0, n - 1);
   const assignment: number[][] = [];
   for (let i = 0; i < partitions; i++) {
     const p = firstPartition + i;
