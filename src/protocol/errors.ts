@@ -23,10 +23,14 @@ export const KAFKA_ERRORS = {
   FENCED_LEADER_EPOCH: { retriable: true, refreshMetadata: true },
   UNKNOWN_LEADER_EPOCH: { retriable: true, refreshMetadata: true },
   COORDINATOR_NOT_AVAILABLE: { retriable: true, refreshMetadata: false },
+  COORDINATOR_LOAD_IN_PROGRESS: { retriable: true, refreshMetadata: false },
   NOT_COORDINATOR: { retriable: true, refreshMetadata: false },
   ILLEGAL_GENERATION: { retriable: false, refreshMetadata: false },
   UNKNOWN_MEMBER_ID: { retriable: false, refreshMetadata: false },
   REBALANCE_IN_PROGRESS: { retriable: false, refreshMetadata: false },
+  MEMBER_ID_REQUIRED: { retriable: false, refreshMetadata: false },
+  INCONSISTENT_GROUP_PROTOCOL: { retriable: false, refreshMetadata: false },
+  GROUP_ID_NOT_FOUND: { retriable: false, refreshMetadata: false },
   INVALID_REQUEST: { retriable: false, refreshMetadata: false },
 } as const;
 

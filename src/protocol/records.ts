@@ -11,6 +11,11 @@ export interface KafkaRecord {
   readonly sizeBytes: number;
   /** The producer's send time (simulated), for end-to-end latency. */
   readonly createdAtMicros: number;
+  /**
+   * Structured content for internal topics (a committed offset, a group's metadata in
+   * __consumer_offsets); absent on application records, whose value is only its id.
+   */
+  readonly payload?: unknown;
 }
 
 export const NO_PRODUCER_ID = -1;
