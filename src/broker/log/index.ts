@@ -21,3 +21,4 @@ export {
   type CompactedBatch,
   type StoredBatch,
 } from "./storedBatch.ts";
+export { openPartitionLog, PartitionLogAdapter, partitionDir, logConfigOf } from "./openPartitionLog.ts";
