@@ -144,9 +144,13 @@ export class ClientService {
     this.send(client, { type: "zk.connected", sessionId, timeoutMicros });
   }
 
+  /**
+   * Tells the client its session is gone; the client closes the connection when it reads
+   * this. Closing here would reset the connection and drop the notice still in flight
+   * (a reset loses what is on the wire; ZooKeeper flushes the answer before it closes).
+   */
   private expire(client: string, sessionId: number): void {
     this.send(client, { type: "zk.expired", sessionId });
-    this.core.ctx.closeConnection(client);
   }
 
   private sessionClosed(sessionId: number): void {
@@ -240,9 +244,9 @@ export class ClientService {
         if (entry.txn.kind === "createSession") this.admit(p.client, entry.txn.sessionId, p.timeoutMicros);
         return;
       case "close":
+        // The client closes the connection once it has the answer (see `expire`).
         this.answer(p.client, p.xid, { write: outcome.results });
         this.clientGone(p.client);
-        this.core.ctx.closeConnection(p.client);
         return;
       case "write":
         this.answer(p.client, p.xid, { write: outcome.results });

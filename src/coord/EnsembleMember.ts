@@ -53,6 +53,9 @@ export class EnsembleMember implements Process, MemberCore {
   }
 
   start(): void {
+    // A new incarnation's applied state starts over, empty, and replays its log as commits
+    // arrive: observers must hear of it, or the replay looks like commits going back.
+    this.resetTree(null);
     this.startElection("start");
   }
 

@@ -89,6 +89,10 @@ export class FollowerRole implements Role {
   }
 
   private onNewEpoch(epoch: number): void {
+    // The leader answers each repeated FOLLOWERINFO with NEWEPOCH again: only the first one
+    // counts. Handling a repeat would acknowledge the epoch before it is on disk (the page
+    // cache already reads it), and its late callback would set the phase back after NEWLEADER.
+    if (this.phase !== "connecting" || this.epoch >= 0) return;
     const store = this.core.store;
     if (epoch < store.acceptedEpoch) {
       this.core.goLooking(`leader proposed epoch ${epoch} below accepted ${store.acceptedEpoch}`);
@@ -96,7 +100,7 @@ export class FollowerRole implements Role {
     }
     this.epoch = epoch;
     const ack = () => {
-      if (!this.active) return;
+      if (!this.active || this.phase !== "connecting") return;
       this.phase = "epoch-acked";
       sendPeer(this.core.ctx, this.leader, { type: "zab.ackepoch", epoch, currentEpoch: store.currentEpoch, lastZxid: store.lastZxid }, 64);
     };

@@ -17,6 +17,9 @@ export class MemberStore {
   private readonly log: DiskFile<LogEntry>;
   private readonly acceptedFile: DiskFile<EpochRecord>;
   private readonly currentFile: DiskFile<EpochRecord>;
+  /** Callbacks of appended entries waiting for the next group flush. */
+  private awaitingFlush: (() => void)[] = [];
+  private flushing = false;
 
   constructor(private readonly ctx: NodeContext) {
     this.log = ctx.disk.file<LogEntry>("zab/log");
@@ -42,11 +45,28 @@ export class MemberStore {
     return readEpoch(this.currentFile);
   }
 
-  /** Appends and flushes; `durable` runs once the entry is on disk (then it may be acknowledged). */
+  /**
+   * Appends and flushes; `durable` runs once the entry is on disk (then it may be acknowledged).
+   * Flushes are grouped, as ZooKeeper's SyncRequestProcessor does: entries appended while an
+   * fsync is under way share the next one. One fsync per entry would queue up behind a slow
+   * disk and keep the member behind for long after the disk recovered.
+   */
   append(entry: LogEntry, durable: () => void): boolean {
     if (this.ctx.disk.append(this.log, entry) !== null) return false;
-    this.ctx.disk.fsync(this.log, durable);
+    this.awaitingFlush.push(durable);
+    if (!this.flushing) this.flushGroup();
     return true;
+  }
+
+  private flushGroup(): void {
+    const group = this.awaitingFlush;
+    this.awaitingFlush = [];
+    this.flushing = true;
+    this.ctx.disk.fsync(this.log, () => {
+      this.flushing = false;
+      for (const done of group) done();
+      if (this.awaitingFlush.length > 0) this.flushGroup();
+    });
   }
 
   /** Appends without flushing (a sync's entries, flushed together before NEWLEADER is acknowledged). */

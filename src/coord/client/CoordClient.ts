@@ -126,6 +126,7 @@ export class CoordClient {
   /** Ends the session: its ephemeral nodes go at once rather than at expiry. */
   close(done?: () => void): void {
     this.enqueue({ op: "close" }, () => {
+      this.hangUp();
       this.setState("closed");
       done?.();
     });
@@ -182,7 +183,17 @@ export class CoordClient {
     this.dataWatchers.clear();
     this.existWatchers.clear();
     this.childWatchers.clear();
+    // Hang up before telling the application, which may start a new session at once.
+    this.hangUp();
     this.setState("expired");
+  }
+
+  /** The session is over: the member sent its last word, so this side closes the connection. */
+  private hangUp(): void {
+    this.ctx.cancelTimer(this.connectTimer);
+    this.ctx.cancelTimer(this.pingTimer);
+    if (this.member !== null) this.ctx.closeConnection(this.member);
+    this.member = null;
   }
 
   /** Close the connection to `member` and try the next one after a short random back-off. */
