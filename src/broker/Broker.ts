@@ -142,6 +142,9 @@ export class Broker implements Process {
   private onResponse(from: string, response: KafkaResponse): void {
     const broker = brokerIdOf(from);
     if (broker < 0) return;
+    // Only the replica fetchers wait for answers. The controller does not wait for those to its
+    // requests, whose correlation ids count on their own and may equal a fetcher's in flight.
+    if (response.type === "kafka.leader-and-isr.response" || response.type === "kafka.update-metadata.response") return;
     this.fetchers.onResponse(broker, response.correlationId, response);
   }
 

@@ -33,6 +33,8 @@ export class Partition {
   controllerEpoch = -1;
   /** An ISR write is under way: propose no other until it lands (Kafka's pendingIsr). */
   isrUpdateInFlight = false;
+  /** Leader: our log end offset when this epoch began (Kafka's leaderEpochStartOffsetOpt). */
+  private leaderEpochStartOffset = -1;
   private readonly remote = new Map<number, RemoteReplica>();
 
   constructor(
@@ -57,6 +59,7 @@ export class Partition {
     this.applyState(state);
     // The new epoch starts at our log end: what we have is the epoch's history.
     this.log.assignEpoch(state.leaderEpoch, this.log.logEndOffset);
+    this.leaderEpochStartOffset = this.log.logEndOffset;
     this.remote.clear();
     for (const r of state.replicas) {
       if (r === this.brokerId) continue;
@@ -89,7 +92,7 @@ export class Partition {
     if (check.kind === "error") return { ok: false, error: check.error };
     const appended = this.log.appendAsLeader(batch, this.leaderEpoch, nowMicros);
     if (typeof appended === "string") return { ok: false, error: appended };
-    this.maybeIncrementHighWatermark();
+    // The caller advances the high watermark (a lone ISR commits at once) and tells whoever waits.
     return { ok: true, batch: appended, baseOffset: appended.baseOffset, requiredOffset: lastOffsetOf(appended) + 1 };
   }
 
@@ -140,7 +143,10 @@ export class Partition {
   replicaToAdd(replicaId: number): boolean {
     if (!this.isLeader || this.isr.includes(replicaId)) return false;
     const r = this.remote.get(replicaId);
-    return r !== undefined && r.logEndOffset >= this.log.highWatermark && r.logEndOffset >= 0;
+    if (r === undefined || r.logEndOffset < 0) return false;
+    // A stale high watermark (a new leader's lags) is not enough: the follower must also have
+    // everything from before this epoch, or electing it later would lose committed records (KAFKA-7128).
+    return r.logEndOffset >= this.log.highWatermark && r.logEndOffset >= this.leaderEpochStartOffset;
   }
 
   /** Leader: the ISR the store accepted. */

@@ -14,6 +14,7 @@ import {
   type OffsetsForLeaderEpochResponse,
 } from "../protocol/requests.ts";
 import type { BrokerOptions } from "./BrokerOptions.ts";
+import { batchNextOffset } from "./log/storedBatch.ts";
 import type { Partition } from "./Partition.ts";
 
 export interface FetcherHost {
@@ -26,13 +27,18 @@ export interface FetcherHost {
   followerAdvanced(p: Partition): void;
 }
 
-type Phase = "truncating" | "leader-end" | "leader-start" | "fetching" | "backoff";
+type Phase = "truncating" | "leader-end" | "leader-start" | "fetching";
 
 interface FetchState {
   phase: Phase;
   /** The leader epoch this fetch state was made for (KIP-320: sent as currentLeaderEpoch). */
   readonly leaderEpoch: number;
-  retryAtMicros: number;
+  /**
+   * After an error the partition waits until then, in the phase it was in (Kafka's
+   * DelayedItem in PartitionFetchState): a partition that has not settled its truncation
+   * must never start fetching because a request failed.
+   */
+  delayedUntilMicros: number;
 }
 
 type Expectation = "fetch" | "epochs" | "leader-end" | "leader-start";
@@ -58,7 +64,7 @@ export class ReplicaFetcher {
 
   add(p: Partition): void {
     const usesEpochs = this.host.options.behaviour.truncation !== "high-watermark";
-    this.partitions.set(p, { phase: usesEpochs ? "truncating" : "fetching", leaderEpoch: p.leaderEpoch, retryAtMicros: 0 });
+    this.partitions.set(p, { phase: usesEpochs ? "truncating" : "fetching", leaderEpoch: p.leaderEpoch, delayedUntilMicros: 0 });
     this.maybeSend();
   }
 
@@ -91,8 +97,6 @@ export class ReplicaFetcher {
 
   private maybeSend(): void {
     if (this.inFlight) return;
-    const now = this.host.ctx.now;
-    for (const s of this.partitions.values()) if (s.phase === "backoff" && s.retryAtMicros <= now) s.phase = "fetching";
     const truncating = this.inPhase("truncating");
     if (truncating.length > 0) return this.sendEpochs(truncating);
     const end = this.inPhase("leader-end");
@@ -104,8 +108,10 @@ export class ReplicaFetcher {
     this.wakeForBackoff();
   }
 
+  /** The partitions in `phase` that are not waiting out a back-off. */
   private inPhase(phase: Phase): Partition[] {
-    return [...this.partitions].filter(([, s]) => s.phase === phase).map(([p]) => p);
+    const now = this.host.ctx.now;
+    return [...this.partitions].filter(([, s]) => s.phase === phase && s.delayedUntilMicros <= now).map(([p]) => p);
   }
 
   private currentEpoch(p: Partition): number {
@@ -171,8 +177,11 @@ export class ReplicaFetcher {
         this.onPartitionError(p, s, r.error);
         continue;
       }
-      const batches = r.batches.filter((b) => b.baseOffset >= p.log.logEndOffset || b.baseOffset + b.records.length > p.log.logEndOffset);
-      if (batches.length > 0 && batches[0]!.baseOffset === p.log.logEndOffset) {
+      // Batches we already have go; the first new one may start past our end, after a gap the
+      // leader's cleaner left (compacted topics). One that straddles our end is not appended.
+      const leo = p.log.logEndOffset;
+      const batches = r.batches.filter((b) => batchNextOffset(b) > leo);
+      if (batches.length > 0 && batches[0]!.baseOffset >= leo) {
         const error = p.log.appendAsFollower(batches);
         if (error !== null) {
           this.onPartitionError(p, s, error);
@@ -252,28 +261,23 @@ export class ReplicaFetcher {
 
   private onPartitionError(p: Partition, s: FetchState, error: KafkaError): void {
     this.host.ctx.record("broker.fetch-error", { partition: `${p.topic}-${p.partition}`, leader: this.leader, error });
-    if (error === "FENCED_LEADER_EPOCH" || error === "NOT_LEADER_OR_FOLLOWER") {
-      // Our view is stale: wait for the controller's LeaderAndIsr, retrying slowly meanwhile.
-    }
-    s.phase = "backoff";
-    s.retryAtMicros = this.host.ctx.now + this.host.options.replicaFetchBackoffMicros;
+    // A stale view (FENCED_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER) waits for the controller's
+    // LeaderAndIsr; meanwhile, as for any error, the same step is retried after the back-off.
+    s.delayedUntilMicros = this.host.ctx.now + this.host.options.replicaFetchBackoffMicros;
   }
 
+  /** The request failed as a whole (timeout, reset): every partition backs off, keeping its phase. */
   private backoffAll(): void {
     const at = this.host.ctx.now + this.host.options.replicaFetchBackoffMicros;
-    for (const s of this.partitions.values()) {
-      if (s.phase === "fetching") {
-        s.phase = "backoff";
-        s.retryAtMicros = at;
-      }
-    }
+    for (const s of this.partitions.values()) s.delayedUntilMicros = Math.max(s.delayedUntilMicros, at);
     this.wakeForBackoff();
   }
 
   private wakeForBackoff(): void {
-    const waiting = [...this.partitions.values()].filter((s) => s.phase === "backoff");
+    const now = this.host.ctx.now;
+    const waiting = [...this.partitions.values()].filter((s) => s.delayedUntilMicros > now);
     if (waiting.length === 0 || this.host.ctx.isTimerPending(this.wakeTimer)) return;
-    const at = Math.min(...waiting.map((s) => s.retryAtMicros));
+    const at = Math.min(...waiting.map((s) => s.delayedUntilMicros));
     this.wakeTimer = this.host.ctx.setTimer(Math.max(0, at - this.host.ctx.now), "kafka.fetcher-backoff", () => this.maybeSend());
   }
 

@@ -133,8 +133,10 @@ export class ReplicaManager {
   /** Truncates a follower's log and tells observers; the high watermark follows it down. */
   truncate(p: Partition, offset: number): void {
     const from = p.log.logEndOffset;
-    if (offset >= from) return;
+    // Even at or past the log end, as Kafka's truncateTo does: an epoch entry we wrote at our log
+    // end as a leader, with nothing appended after it, goes (else KIP-279 would ask about it forever).
     p.log.truncateTo(offset);
+    if (offset >= from) return;
     this.host.ctx.record("broker.truncate", { partition: key(p.topic, p.partition), from, to: p.log.logEndOffset });
     this.host.observer?.truncated?.(this.brokerId, p.topic, p.partition, p.log.logEndOffset, from, this.host.ctx.now);
   }
@@ -216,6 +218,9 @@ export class ReplicaManager {
     const { ctx } = this.host;
     const follower = req.replicaId !== CONSUMER_REPLICA_ID;
     const errors = new Map<string, KafkaError>();
+    // Kafka reads before it records a follower's progress, so an answer sent at once carries
+    // the high watermark as it was before this fetch moved it: followers learn it a fetch later.
+    const hwAtRead = new Map<string, number>();
     for (const fp of req.partitions) {
       const p = this.partitions.get(key(fp.topic, fp.partition));
       const error = this.checkLeader(p, fp.currentLeaderEpoch);
@@ -223,23 +228,26 @@ export class ReplicaManager {
         errors.set(key(fp.topic, fp.partition), error);
         continue;
       }
-      if (follower) {
+      hwAtRead.set(key(fp.topic, fp.partition), p.highWatermark);
+      // An out-of-range fetch fails its read, and Kafka then leaves the follower's state alone.
+      if (follower && fp.fetchOffset >= p.log.logStartOffset && fp.fetchOffset <= p.log.logEndOffset) {
         p.updateFollowerFetchState(req.replicaId, fp.fetchOffset, ctx.now);
         if (p.replicaToAdd(req.replicaId)) this.isr.expand(p, req.replicaId);
         if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
       }
     }
-    const answer = () => {
-      const partitions = this.readForFetch(req, follower, errors);
+    const answer = (hws?: ReadonlyMap<string, number>) => {
+      const partitions = this.readForFetch(req, follower, errors, hws);
       const bytes = partitions.reduce((n, r) => n + r.batches.reduce((m, b) => m + b.sizeBytes, 0), 0);
       this.host.respond(from, { type: "kafka.fetch.response", correlationId: req.correlationId, partitions }, 64 + bytes);
     };
     const ready = () => errors.size > 0 || this.availableBytes(req, follower) >= req.minBytes;
     if (req.maxWaitMicros <= 0 || ready()) {
-      answer();
+      answer(hwAtRead);
       return;
     }
-    const delayed = new DelayedFetch(ctx, ready, answer);
+    // A fetch that waits reads again when it completes, with the high watermark of that moment.
+    const delayed = new DelayedFetch(ctx, ready, () => answer());
     delayed.start(req.maxWaitMicros);
     this.delayedFetches.push(delayed);
   }
@@ -263,7 +271,7 @@ export class ReplicaManager {
     return bytes;
   }
 
-  private readForFetch(req: FetchRequest, follower: boolean, errors: Map<string, KafkaError>): FetchPartitionResponse[] {
+  private readForFetch(req: FetchRequest, follower: boolean, errors: Map<string, KafkaError>, hws?: ReadonlyMap<string, number>): FetchPartitionResponse[] {
     let budget = req.maxBytes;
     return req.partitions.map((fp) => {
       const p = this.partitions.get(key(fp.topic, fp.partition));
@@ -274,7 +282,8 @@ export class ReplicaManager {
       const read = p.log.read(fp.fetchOffset, Math.min(fp.maxBytes, Math.max(budget, 1)), upper);
       if (read === "OFFSET_OUT_OF_RANGE") return emptyFetch(fp.topic, fp.partition, "OFFSET_OUT_OF_RANGE", p);
       for (const b of read) budget -= b.sizeBytes;
-      return { topic: fp.topic, partition: fp.partition, error: "NONE", highWatermark: p.highWatermark, logStartOffset: p.log.logStartOffset, batches: read };
+      const highWatermark = hws?.get(key(fp.topic, fp.partition)) ?? p.highWatermark;
+      return { topic: fp.topic, partition: fp.partition, error: "NONE", highWatermark, logStartOffset: p.log.logStartOffset, batches: read };
     });
   }
 

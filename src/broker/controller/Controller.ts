@@ -1,5 +1,5 @@
 import type { NodeContext } from "../../../sim/index.ts";
-import type { Op } from "../../coord/ZnodeTree.ts";
+import type { Op, OpResult } from "../../coord/ZnodeTree.ts";
 import type { LeaderAndIsrRequest, PartitionState, UpdateMetadataRequest } from "../../protocol/requests.ts";
 import { decode, encode, NO_LEADER, stateZnode, ZK, type PartitionStateZnode, type TopicAssignment } from "../zk/paths.ts";
 import type { ZkCalls } from "../zk/ZkCalls.ts";
@@ -199,7 +199,9 @@ export class Controller {
     let { leader, isr } = { leader: state.leader, isr: state.isr };
     for (const d of dead) if (isr.includes(d) || leader === d) ({ leader, isr } = removeFromIsr(leader, isr, d));
     if (leader === state.leader && sameMembers(isr, state.isr)) return done();
-    this.writeState({ ...state, leader, isr, leaderEpoch: state.leaderEpoch + 1, controllerEpoch: this.epoch }, false, done);
+    const next = { ...state, leader, isr, leaderEpoch: state.leaderEpoch + 1, controllerEpoch: this.epoch };
+    // On a version conflict, remove them again from the state as it now is (Kafka retries the same way).
+    this.writeState(next, false, done, () => this.removeDeadFromIsr(key, dead, done));
   }
 
   // ---- topics and partitions -------------------------------------------------------------
@@ -256,7 +258,7 @@ export class Controller {
           if (results.every((r) => r.ok)) {
             this.context = withState(this.context, state);
             this.host.onLeadershipChange?.(state, false);
-          } else if (!results[0]!.ok) {
+          } else if (controllerMoved(results)) {
             this.fenced();
           }
           done();
@@ -295,20 +297,25 @@ export class Controller {
       return done();
     }
     const next: PartitionState = { ...state, leader: result.leader, isr: result.isr, leaderEpoch: state.leaderEpoch + 1, controllerEpoch: this.epoch };
-    this.writeState(next, result.unclean, done);
+    this.writeState(next, result.unclean, done, () => {
+      // Decide again on the fresh state: a leader may have changed the ISR, or be back.
+      if (!new Set(this.context.liveBrokers).has(this.context.states[key]!.leader)) this.elect(key, done);
+      else done();
+    });
   }
 
   /**
    * Writes a partition state conditionally on its znode version and on the controller
-   * epoch. A version conflict means a leader changed the ISR meanwhile: re-read and redo.
+   * epoch. A version conflict means a leader changed the ISR meanwhile: the state is read
+   * again and `redo` decides again on it.
    */
-  private writeState(state: PartitionState, unclean: boolean, done: () => void): void {
+  private writeState(state: PartitionState, unclean: boolean, done: () => void, redo: () => void): void {
     const ops: Op[] = [
       { op: "check", path: ZK.controllerEpoch, version: this.epochZkVersion },
       { op: "setData", path: ZK.partitionState(state.topic, state.partition), data: encode(stateZnode(state)), version: state.zkVersion },
     ];
     this.host.zk.multi(ops, (results) => {
-      if (!results[0]!.ok) {
+      if (controllerMoved(results)) {
         this.fenced();
         return done();
       }
@@ -321,11 +328,7 @@ export class Controller {
         return done();
       }
       // BADVERSION: re-read and decide again on the fresh state.
-      this.loadState(state.topic, state.partition, () => {
-        const key = partitionKey(state.topic, state.partition);
-        if (!new Set(this.context.liveBrokers).has(this.context.states[key]!.leader)) this.elect(key, done);
-        else done();
-      });
+      this.loadState(state.topic, state.partition, redo);
     });
   }
 
@@ -403,6 +406,16 @@ function forEachAsync<T>(items: readonly T[], step: (item: T, next: () => void) 
     step(items[i++]!, next);
   };
   next();
+}
+
+/**
+ * True when the controller-epoch check of a multi failed: another controller took over
+ * (Kafka's ControllerMovedException). A multi that failed on a later op reports the check
+ * as RUNTIMEINCONSISTENCY (rolled back, not failed): that is a partition state conflict.
+ */
+function controllerMoved(results: readonly OpResult[]): boolean {
+  const check = results[0]!;
+  return !check.ok && check.error !== "RUNTIMEINCONSISTENCY";
 }
 
 function sameMembers(a: readonly number[], b: readonly number[]): boolean {
