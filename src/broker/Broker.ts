@@ -13,6 +13,10 @@ import {
 } from "../protocol/requests.ts";
 import { topicOptions, type BrokerOptions } from "./BrokerOptions.ts";
 import { Controller } from "./controller/Controller.ts";
+import { GroupCoordinator } from "./group/GroupCoordinator.ts";
+import { assignReplicasToBrokers } from "./admin/assignReplicas.ts";
+import { CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor, type FindCoordinatorRequest, type GroupRequest, type GroupResponse } from "../protocol/groups.ts";
+import { NO_PRODUCER_ID, NO_SEQUENCE } from "../protocol/records.ts";
 import { openPartitionLog } from "./log/openPartitionLog.ts";
 import { MetadataCache } from "./MetadataCache.ts";
 import { ReplicaFetcherManager } from "./ReplicaFetcherManager.ts";
@@ -32,6 +36,8 @@ const PRODUCER_IDS_PER_INCARNATION = 1_000_000;
  */
 export class Broker implements Process {
   readonly replicas: ReplicaManager;
+  readonly groups: GroupCoordinator;
+  private creatingOffsetsTopic = false;
   readonly metadata = new MetadataCache();
   private readonly fetchers: ReplicaFetcherManager;
   private zkClient: CoordClient;
@@ -66,6 +72,33 @@ export class Broker implements Process {
       fetchers: this.fetchers,
       observer,
       openLog: (topic, partition, o) => openPartitionLog(ctx, topic, partition, o),
+      respond: (to, response, size) => this.respond(to, response, size),
+      leadershipChanged: (p, leader) => {
+        if (p.topic !== CONSUMER_OFFSETS_TOPIC) return;
+        if (leader) this.groups.onElection(p.partition);
+        else this.groups.onResignation(p.partition);
+      },
+    });
+    this.groups = new GroupCoordinator({
+      ctx,
+      options: {
+        offsetsTopicPartitions: options.offsetsTopicPartitions,
+        initialRebalanceDelayMicros: options.groupInitialRebalanceDelayMicros,
+        minSessionTimeoutMicros: options.groupMinSessionTimeoutMicros,
+        maxSessionTimeoutMicros: options.groupMaxSessionTimeoutMicros,
+      },
+      appendToOffsetsPartition: (partition, records, done) => {
+        const size = records.reduce((n, r) => n + r.sizeBytes, 0);
+        const batch = {
+          records: records.map((r) => ({ key: r.key, valueId: 0, sizeBytes: r.sizeBytes, createdAtMicros: ctx.now, payload: r.payload })),
+          producerId: NO_PRODUCER_ID,
+          producerEpoch: -1,
+          baseSequence: NO_SEQUENCE,
+          sizeBytes: size,
+        };
+        this.replicas.appendRecords([{ topic: CONSUMER_OFFSETS_TOPIC, partition, batch }], -1, options.offsetsCommitTimeoutMicros, (r) => done(r[0]!.error));
+      },
+      readOffsetsPartition: (partition) => this.replicas.readAll(CONSUMER_OFFSETS_TOPIC, partition),
       respond: (to, response, size) => this.respond(to, response, size),
     });
   }
@@ -111,8 +144,16 @@ export class Broker implements Process {
 
   // ---- requests ------------------------------------------------------------------------
 
-  private handle(from: string, request: KafkaRequest): void {
+  private handle(from: string, request: KafkaRequest | GroupRequest): void {
     switch (request.type) {
+      case "kafka.find-coordinator": return this.findCoordinator(from, request);
+      case "kafka.join-group":
+      case "kafka.sync-group":
+      case "kafka.heartbeat":
+      case "kafka.leave-group":
+      case "kafka.offset-commit":
+      case "kafka.offset-fetch":
+        return this.groups.handle(from, request);
       case "kafka.produce": return this.replicas.handleProduce(from, request);
       case "kafka.fetch": return this.replicas.handleFetch(from, request);
       case "kafka.list-offsets": return this.replicas.handleListOffsets(from, request);
@@ -149,7 +190,41 @@ export class Broker implements Process {
   }
 
   /** Sends a response; one addressed to ourselves (the controller's own broker) is handled locally. */
-  private respond(to: string, response: KafkaResponse, sizeBytes: number): void {
+  /**
+   * FindCoordinator: the leader of the group's __consumer_offsets partition. The first
+   * request for a group creates the topic (as Kafka does on demand); until it has a leader
+   * the answer is COORDINATOR_NOT_AVAILABLE and the client asks again.
+   */
+  private findCoordinator(from: string, req: FindCoordinatorRequest): void {
+    const partition = offsetsPartitionFor(req.groupId, this.options.offsetsTopicPartitions);
+    const leader = this.metadata.liveLeaderOf(CONSUMER_OFFSETS_TOPIC, partition);
+    if (leader < 0 && !this.metadata.hasTopic(CONSUMER_OFFSETS_TOPIC)) this.createOffsetsTopic();
+    const error = leader < 0 ? "COORDINATOR_NOT_AVAILABLE" : "NONE";
+    this.respond(from, { type: "kafka.find-coordinator.response", correlationId: req.correlationId, error, nodeId: leader }, 32);
+  }
+
+  private createOffsetsTopic(): void {
+    if (this.creatingOffsetsTopic) return;
+    this.creatingOffsetsTopic = true;
+    const { offsetsTopicPartitions: partitions, offsetsTopicReplicationFactor: rf } = this.options;
+    this.zk.getChildren(ZK.brokerIds, null, (ids) => {
+      const brokers = ids.map(Number).sort((a, b) => a - b);
+      if (brokers.length < rf) {
+        // Kafka refuses until enough brokers are alive (offsets.topic.replication.factor).
+        this.ctx.record("broker.offsets-topic-deferred", { live: brokers.length, replicationFactor: rf });
+        this.creatingOffsetsTopic = false;
+        return;
+      }
+      const replicas = assignReplicasToBrokers(brokers, partitions, rf, this.ctx.random);
+      const assignment = { partitions: Object.fromEntries(replicas.map((r, p) => [String(p), r])) };
+      this.ctx.record("broker.create-offsets-topic", { partitions, replicationFactor: rf });
+      this.zk.create(ZK.topic(CONSUMER_OFFSETS_TOPIC), encode(assignment), {}, () => {
+        this.creatingOffsetsTopic = false;
+      });
+    });
+  }
+
+  private respond(to: string, response: KafkaResponse | GroupResponse, sizeBytes: number): void {
     if (to === this.ctx.name) return; // the controller does not wait for its own broker's answer
     this.ctx.send(to, response, sizeBytes);
   }

@@ -37,6 +37,16 @@ export interface BrokerOptions {
   readonly replicaSocketTimeoutMicros: Micros;
   /** replica.high.watermark.checkpoint.interval.ms */
   readonly hwCheckpointIntervalMicros: Micros;
+  /** offsets.topic.num.partitions / offsets.topic.replication.factor: __consumer_offsets, made on first use. */
+  readonly offsetsTopicPartitions: number;
+  readonly offsetsTopicReplicationFactor: number;
+  /** group.initial.rebalance.delay.ms: an empty group waits this long for more members. */
+  readonly groupInitialRebalanceDelayMicros: Micros;
+  /** group.min.session.timeout.ms / group.max.session.timeout.ms */
+  readonly groupMinSessionTimeoutMicros: Micros;
+  readonly groupMaxSessionTimeoutMicros: Micros;
+  /** offsets.commit.timeout.ms: how long an offset commit waits for its acks=all append. */
+  readonly offsetsCommitTimeoutMicros: Micros;
   /** Defaults for topics, and per-topic overrides. */
   readonly topicDefaults: TopicOptions;
   readonly topicOverrides: Readonly<Record<string, Partial<TopicOptions>>>;
@@ -67,11 +77,19 @@ export function defaultBrokerOptions(brokerId: number, ensembleMembers: readonly
     replicaFetchBackoffMicros: 1_000_000,
     replicaSocketTimeoutMicros: 30_000_000,
     hwCheckpointIntervalMicros: 5_000_000,
+    offsetsTopicPartitions: 50,
+    offsetsTopicReplicationFactor: 3,
+    groupInitialRebalanceDelayMicros: 3_000_000,
+    groupMinSessionTimeoutMicros: 6_000_000,
+    groupMaxSessionTimeoutMicros: 1_800_000_000,
+    offsetsCommitTimeoutMicros: 5_000_000,
     topicDefaults: DEFAULT_TOPIC_OPTIONS,
     topicOverrides: {},
   };
 }
 
 export function topicOptions(options: BrokerOptions, topic: string): TopicOptions {
-  return { ...options.topicDefaults, ...(options.topicOverrides[topic] ?? {}) };
+  // __consumer_offsets is compacted, as Kafka creates it (offsets.topic.* settings).
+  const internal: Partial<TopicOptions> = topic === "__consumer_offsets" ? { cleanupPolicy: "compact", segmentBytes: 104_857_600 } : {};
+  return { ...options.topicDefaults, ...internal, ...(options.topicOverrides[topic] ?? {}) };
 }

@@ -22,6 +22,17 @@ export class MetadataCache {
     return true;
   }
 
+  /** The leader of a partition if it is a live broker, else -1. */
+  liveLeaderOf(topic: string, partition: number): number {
+    const s = this.states.get(`${topic}-${partition}`);
+    return s && s.leader >= 0 && this.liveBrokers.includes(s.leader) ? s.leader : -1;
+  }
+
+  hasTopic(topic: string): boolean {
+    for (const s of this.states.values()) if (s.topic === topic) return true;
+    return false;
+  }
+
   topics(): string[] {
     return [...new Set([...this.states.values()].map((s) => s.topic))].sort();
   }

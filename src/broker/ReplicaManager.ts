@@ -1,6 +1,6 @@
 import type { NodeContext } from "../../sim/index.ts";
 import type { KafkaError } from "../protocol/errors.ts";
-import type { RecordBatch } from "../protocol/records.ts";
+import type { KafkaRecord, RecordBatch } from "../protocol/records.ts";
 import {
   CONSUMER_REPLICA_ID,
   EARLIEST_TIMESTAMP,
@@ -34,6 +34,8 @@ export interface ReplicaManagerHost {
   readonly fetchers: ReplicaFetcherManager;
   openLog(topic: string, partition: number, options: TopicOptions): PartitionLog;
   respond(to: string, response: KafkaResponse, sizeBytes: number): void;
+  /** A replica became leader or follower (the group coordinator follows __consumer_offsets). */
+  leadershipChanged?(p: Partition, leader: boolean): void;
   /** Observers (checkers, timelines): a leader appended, the HW moved, the ISR changed. */
   observer?: BrokerObserver;
 }
@@ -115,6 +117,7 @@ export class ReplicaManager {
     ctx.record("broker.leader", { partition: key(p.topic, p.partition), leaderEpoch: state.leaderEpoch, isr: [...state.isr], leo: p.log.logEndOffset, hw: p.highWatermark });
     observer?.becameLeader?.(this.brokerId, p.topic, p.partition, state.leaderEpoch, ctx.now);
     if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
+    this.host.leadershipChanged?.(p, true);
   }
 
   private makeFollower(p: Partition, state: PartitionState): void {
@@ -128,6 +131,7 @@ export class ReplicaManager {
       this.truncate(p, p.highWatermark);
     }
     if (state.leader >= 0) fetchers.addPartition(p, state.leader);
+    this.host.leadershipChanged?.(p, false);
   }
 
   /** Truncates a follower's log and tells observers; the high watermark follows it down. */
@@ -158,38 +162,65 @@ export class ReplicaManager {
   // ---- Produce ---------------------------------------------------------------------
 
   handleProduce(from: string, req: ProduceRequest): void {
-    const { ctx, observer } = this.host;
-    const delayed = new DelayedProduce(ctx, (partitions) => {
+    this.appendRecords(req.partitions, req.acks, req.timeoutMicros, (partitions) => {
       if (req.acks !== 0) this.host.respond(from, { type: "kafka.produce.response", correlationId: req.correlationId, partitions }, 64 + 32 * partitions.length);
     });
-    let appended = false;
-    for (const entry of req.partitions) {
+  }
+
+  /**
+   * Appends batches to partitions this broker leads and answers once the acks are met
+   * (Kafka's ReplicaManager.appendRecords): clients' produce requests, and the group
+   * coordinator's writes to __consumer_offsets.
+   */
+  appendRecords(
+    entries: ProduceRequest["partitions"],
+    acks: number,
+    timeoutMicros: number,
+    respond: (partitions: ProducePartitionResponse[]) => void,
+  ): void {
+    const { ctx, observer } = this.host;
+    const delayed = new DelayedProduce(ctx, respond);
+    for (const entry of entries) {
       const p = this.partitions.get(key(entry.topic, entry.partition));
       if (!p) {
         delayed.addReady(failed(entry.topic, entry.partition, "UNKNOWN_TOPIC_OR_PARTITION"));
         continue;
       }
-      const outcome = p.appendAsLeader(entry.batch, req.acks, ctx.now);
+      const outcome = p.appendAsLeader(entry.batch, acks, ctx.now);
       if (!outcome.ok) {
         delayed.addReady(failed(entry.topic, entry.partition, outcome.error));
         continue;
       }
-      if (outcome.batch) {
-        appended = true;
-        observer?.leaderAppended?.(this.brokerId, p.topic, p.partition, outcome.batch, ctx.now);
-      }
-      if (req.acks === -1) delayed.addWaiting(p, outcome.baseOffset, outcome.requiredOffset);
+      if (outcome.batch) observer?.leaderAppended?.(this.brokerId, p.topic, p.partition, outcome.batch, ctx.now);
+      if (acks === -1) delayed.addWaiting(p, outcome.baseOffset, outcome.requiredOffset);
       else delayed.addReady({ topic: p.topic, partition: p.partition, error: "NONE", baseOffset: outcome.baseOffset });
       if (outcome.batch) this.onLogAppended(p);
     }
-    if (delayed.start(req.timeoutMicros)) {
+    if (delayed.start(timeoutMicros)) {
       for (const p of delayed.watchedPartitions()) {
         const list = this.delayedProduces.get(p);
         if (list) list.push(delayed);
         else this.delayedProduces.set(p, [delayed]);
       }
     }
-    void appended;
+  }
+
+  /** Every record of a partition's local log, in offset order (the group coordinator's load). */
+  readAll(topic: string, partition: number): KafkaRecord[] {
+    const p = this.partitions.get(key(topic, partition));
+    if (!p) return [];
+    const out: KafkaRecord[] = [];
+    let offset = p.log.logStartOffset;
+    const end = p.log.logEndOffset;
+    while (offset < end) {
+      const batches = p.log.read(offset, 1 << 20, end);
+      if (batches === "OFFSET_OUT_OF_RANGE" || batches.length === 0) break;
+      for (const b of batches) {
+        out.push(...b.records);
+        offset = Math.max(offset, b.baseOffset + b.records.length);
+      }
+    }
+    return out;
   }
 
   private onLogAppended(p: Partition): void {

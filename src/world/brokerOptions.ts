@@ -38,6 +38,14 @@ export function brokerOptionsFrom(scenario: Scenario, brokerId: number): BrokerO
     replicaFetchBackoffMicros: broker.micros("replica.fetch.backoff.ms"),
     replicaSocketTimeoutMicros: broker.micros("replica.socket.timeout.ms"),
     hwCheckpointIntervalMicros: broker.micros("replica.high.watermark.checkpoint.interval.ms"),
+    offsetsTopicPartitions: broker.number("offsets.topic.num.partitions"),
+    // Kafka refuses to create __consumer_offsets with fewer live brokers than this; a small
+    // scenario cluster gets the most it can have.
+    offsetsTopicReplicationFactor: Math.min(broker.number("offsets.topic.replication.factor"), scenario.cluster.brokers),
+    groupInitialRebalanceDelayMicros: broker.micros("group.initial.rebalance.delay.ms"),
+    groupMinSessionTimeoutMicros: broker.micros("group.min.session.timeout.ms"),
+    groupMaxSessionTimeoutMicros: broker.micros("group.max.session.timeout.ms"),
+    offsetsCommitTimeoutMicros: 5_000_000,
     topicDefaults,
     topicOverrides,
   };
