@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { closestName, defaultConfig, type Profile } from "../protocol/config/index.ts";
 import { kafkaKeyAdvice, readConfigBlock } from "./configBlock.ts";
-import { flag, positiveNumber, read, text, wholeNumber } from "./fields.ts";
+import { flag, positiveNumber, read, readDuration, text, wholeNumber } from "./fields.ts";
 import type { Field, Reader } from "./Reader.ts";
-import type { ConsumerSpec, ProducerSpec, TopicSpec } from "./types.ts";
+import { COMMIT_MODES, type CommitMode, type ConsumerSpec, type ProducerSpec, type TopicSpec } from "./types.ts";
 
 /**
  * `producers:` and `consumers:`. Without `producers:`, one producer at 1000 records/s of
@@ -16,7 +16,7 @@ const MAX_RATE_PER_SEC = 10_000_000;
 const MAX_CLIENTS = 1_000;
 const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 const PRODUCER_KEYS = ["name", "topic", "count", "rate", "poisson", "message.size", "keys", "config"] as const;
-const CONSUMER_KEYS = ["name", "topic", "partitions", "config"] as const;
+const CONSUMER_KEYS = ["name", "topic", "count", "partitions", "processing", "commit", "start", "stop", "config"] as const;
 
 /** What producers and consumers are checked against: the valid topics, and every topic named (null: unreadable list). */
 export interface TopicsView {
@@ -76,16 +76,36 @@ export function readConsumers(r: Reader, field: Field, view: TopicsView, profile
 }
 
 function readConsumer(r: Reader, item: Field, index: number, view: TopicsView, profile: Profile): ConsumerSpec | undefined {
-  const entries = r.mapping(item, "a consumer: a mapping {topic, partitions, config}");
+  const entries = r.mapping(item, "a consumer: a mapping {topic, count, processing, commit, config}");
   if (entries === undefined) return undefined;
   r.knownKeys(entries, CONSUMER_KEYS, "a consumer", kafkaKeyAdvice("consumer"));
   const at = (key: string): Field => r.entry(entries, item, key);
   const name = read(r, at("name"), text, `consumer-${index + 1}`);
   const topic = readTopicRef(r, at("topic"), view);
-  const partitions = topic === undefined ? undefined : readPartitionList(r, at("partitions"), topic);
+  const count = read(r, at("count"), wholeNumber("consumers", 1, MAX_CLIENTS), 1);
   const config = readConfigBlock(r, at("config"), "consumer", profile);
-  if (name === undefined || topic === undefined || partitions === undefined) return undefined;
-  return { name, topic: topic.name, partitions, config, source: r.sourceOf(item) };
+  const group = config === undefined ? null : ((config.get("group.id") as string | null) ?? null);
+  const partitions = topic === undefined ? undefined : readPartitionList(r, at("partitions"), topic);
+  if (group !== null && !r.isEmpty(at("partitions"))) r.fail(at("partitions"), "a group member gets its partitions from the group; partitions: is for a consumer without group.id");
+  const processingMicros = r.isEmpty(at("processing")) ? 0 : readDuration(r, at("processing"), 0);
+  const commitDefault: CommitMode = config !== undefined && config.boolean("enable.auto.commit") ? "auto" : "after-processing";
+  const commit = readCommitMode(r, at("commit"), commitDefault, group);
+  const startMicros = r.isEmpty(at("start")) ? 0 : readDuration(r, at("start"), 0);
+  const stopMicros = r.isEmpty(at("stop")) ? null : readDuration(r, at("stop"), 0);
+  if (name === undefined || topic === undefined || partitions === undefined || config === undefined) return undefined;
+  if (count === undefined || processingMicros === undefined || commit === undefined || startMicros === undefined || stopMicros === undefined) return undefined;
+  if (stopMicros !== null && stopMicros <= startMicros) return r.fail(at("stop"), "stop must come after start");
+  return { name, topic: topic.name, count, group, partitions, processingMicros, commit, startMicros, stopMicros, config, source: r.sourceOf(item) };
+}
+
+function readCommitMode(r: Reader, field: Field, fallback: CommitMode, group: string | null): CommitMode | undefined {
+  if (r.isEmpty(field)) return fallback;
+  const value = r.scalarText(field);
+  if (value === undefined || !(COMMIT_MODES as readonly string[]).includes(value)) {
+    return r.fail(field, `expected one of ${COMMIT_MODES.join(", ")}, got ${r.describe(field)}`, value === undefined ? undefined : closestName(value, COMMIT_MODES));
+  }
+  if (group === null) return r.fail(field, "only a group member (config group.id) commits offsets");
+  return value as CommitMode;
 }
 
 /**

@@ -18,6 +18,7 @@ import { read, readDuration, text } from "./fields.ts";
 import { Reader, type Field } from "./Reader.ts";
 import { ScenarioError, sortErrors } from "./ScenarioError.ts";
 import type { ClusterShape } from "./selectors.ts";
+import { consumerNodeNames } from "./types.ts";
 import { readTopics } from "./topics.ts";
 import type { Scenario } from "./types.ts";
 
@@ -93,10 +94,15 @@ function readScenario(r: Reader, file: string): Scenario | undefined {
   const topicsPart = readTopics(r, at("topics"), cluster.brokers, cluster.config, profile);
   const producers = readProducers(r, at("producers"), topicsPart, profile);
   const consumers = readConsumers(r, at("consumers"), topicsPart, profile);
+  const clients = new Set<string>([
+    ...consumers.flatMap((c) => consumerNodeNames(c)),
+    ...producers.flatMap((p) => (p.count === 1 ? [p.name] : Array.from({ length: p.count }, (_, i) => `${p.name}-${i + 1}`))),
+  ]);
   const shape: ClusterShape = {
     brokers: cluster.brokers,
     ensemble: cluster.ensemble,
     topics: topicsPart.known,
+    clients,
   };
   const faults = readFaults(r, at("faults"), shape, durationMicros ?? null);
   const expect = readExpectations(r, at("expect"));

@@ -9,6 +9,7 @@ import type { NodeSelector } from "./types.ts";
  *   followers(topic/p)               in a partition's groups: every follower of the partition
  *   controller | ensemble-leader     the controller broker, the ensemble's leader, at that moment
  *   rest                             in a partition's groups: every node not in another group
+ *   a consumer's or producer's node name (app-1, producer-1) to crash, pause or cut off a client
  * Names are checked against the cluster: the node, topic and partition must exist.
  */
 
@@ -18,6 +19,8 @@ export interface ClusterShape {
   readonly ensemble: number | null;
   /** null when the topics list itself was invalid: then any topic is taken on trust. */
   readonly topics: ReadonlyMap<string, { readonly partitions: number | null; readonly replicationFactor: number | null }> | null;
+  /** Client nodes (consumers, producers) a fault may hit by name. */
+  readonly clients?: ReadonlySet<string>;
 }
 
 export type SelectorResult =
@@ -35,6 +38,7 @@ export function parseSelector(text: string, shape: ClusterShape, allowRest: bool
     if (allowRest) return { ok: true, selector: { kind: "rest" } };
     return { ok: false, problem: "rest (every node not named elsewhere) only makes sense in a partition's groups" };
   }
+  if (shape.clients?.has(trimmed)) return { ok: true, selector: { kind: "node", name: trimmed } };
   const named = /^(broker|zk)-(\d+)$/.exec(trimmed);
   if (named) return nodeByName(named[1] as "broker" | "zk", Number(named[2]), shape);
   const call = /^([A-Za-z-]+)\s*\((.*)\)$/.exec(trimmed);
@@ -100,6 +104,7 @@ function candidates(shape: ClusterShape, allowRest: boolean): string[] {
   if (allowRest) names.push("rest");
   for (let i = 1; i <= (shape.brokers ?? 0); i++) names.push(`broker-${i}`);
   for (let i = 1; i <= (shape.ensemble ?? 0); i++) names.push(`zk-${i}`);
+  names.push(...(shape.clients ?? []));
   return names;
 }
 

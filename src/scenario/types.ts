@@ -75,14 +75,43 @@ export interface ProducerSpec {
   readonly source: SourceRef | null;
 }
 
-/** A simple consumer: assigned partitions by hand (no group), fetching below the high watermark. */
+/**
+ * How a group member commits: `auto` (Kafka's enable.auto.commit: the previous poll's
+ * position every auto.commit.interval.ms), `after-processing` (a synchronous commit once a
+ * poll's records are processed: at-least-once), `before-processing` (commit the poll's end
+ * position, then process: a crash in between loses the records).
+ */
+export const COMMIT_MODES = ["auto", "after-processing", "before-processing"] as const;
+export type CommitMode = (typeof COMMIT_MODES)[number];
+
+/**
+ * A consumer. With `group.id` in its config it is a group member that subscribes to the
+ * topic (its partitions come from the group); without, a simple consumer assigned
+ * `partitions` by hand.
+ */
 export interface ConsumerSpec {
+  /** `consumer-1`, ... unless named; with count > 1 the instances are `name-1`, `name-2`, ... */
   readonly name: string;
   readonly topic: string;
-  /** The partitions it is assigned: all of the topic's unless listed. */
+  /** Consumer clients like this one. */
+  readonly count: number;
+  /** The group it joins (config group.id), or null for a simple consumer. */
+  readonly group: string | null;
+  /** A simple consumer's partitions: all of the topic's unless listed. */
   readonly partitions: readonly number[];
+  /** Simulated time to process one record. */
+  readonly processingMicros: Micros;
+  readonly commit: CommitMode;
+  /** When the consumer starts (from the start of the load phase), and when it leaves the group (null: never). */
+  readonly startMicros: Micros;
+  readonly stopMicros: Micros | null;
   readonly config: KafkaConfig<"consumer">;
   readonly source: SourceRef | null;
+}
+
+/** The node names a scenario's consumers run on, in order. */
+export function consumerNodeNames(spec: Pick<ConsumerSpec, "name" | "count">): string[] {
+  return spec.count === 1 ? [spec.name] : Array.from({ length: spec.count }, (_, i) => `${spec.name}-${i + 1}`);
 }
 
 /**

@@ -4,7 +4,7 @@ import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
 import { ProduceLedger, type CommittedValues } from "../check/ProduceLedger.ts";
 import { ConsumeLedger } from "../check/ConsumeLedger.ts";
 import { ConsumerHost } from "../client/consumer/ConsumerHost.ts";
-import type { Scenario } from "../scenario/types.ts";
+import { consumerNodeNames, type Scenario } from "../scenario/types.ts";
 import { ProducerWorkload } from "../workload/ProducerWorkload.ts";
 import { AdminProcess } from "./AdminProcess.ts";
 import { brokerOptionsFrom } from "./brokerOptions.ts";
@@ -109,12 +109,13 @@ export class World {
   private startConsumers(): void {
     const brokerIds = this.brokerNodes.map((_, i) => i + 1);
     for (const spec of this.scenario.consumers) {
+      if (spec.group !== null) continue; // group members: see startGroupMembers
       const options = consumerOptionsFrom(spec.config, brokerIds);
       const assignment = spec.partitions.map((partition) => ({ topic: spec.topic, partition }));
-      this.sim.addNode(spec.name, (ctx) =>
-        new ConsumerHost(ctx, options, assignment, { onRecords: (records) => this.consumed.record(ctx.now, records) }),
-      );
-      this.consumerNodes.push(spec.name);
+      for (const name of consumerNodeNames(spec)) {
+        this.sim.addNode(name, (ctx) => new ConsumerHost(ctx, options, assignment, { onRecords: (records) => this.consumed.record(ctx.now, records) }));
+        this.consumerNodes.push(name);
+      }
     }
   }
 
