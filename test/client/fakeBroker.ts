@@ -5,9 +5,12 @@
  * producers), Fetch (below the high watermark, with long polling) and ListOffsets, and
  * misbehave on request: rules drop answers, black-hole requests, reset connections,
  * answer with errors or answer late. No replication: the high watermark is the log end
- * unless a test holds it back.
+ * unless a test holds it back. Group requests (FindCoordinator to OffsetFetch) go to the
+ * cluster's fake group coordinator (fakeGroupCoordinator.ts); rules apply to them too.
  */
 import type { EventHandle, Message, NodeContext, Process, Simulation } from "../../sim/index.ts";
+import type { GroupRequest } from "../../src/protocol/groups.ts";
+import { FakeGroupCoordinator, isGroupRequest } from "./fakeGroupCoordinator.ts";
 import type { KafkaError } from "../../src/protocol/errors.ts";
 import { lastSequenceOf, nextOffsetOf, type ProducerBatch, type RecordBatch } from "../../src/protocol/records.ts";
 import {
@@ -41,7 +44,7 @@ export type FakeAction =
   | { readonly kind: "delay"; readonly micros: number };
 
 export interface FakeRule {
-  readonly when: (request: KafkaRequest, broker: number) => boolean;
+  readonly when: (request: KafkaRequest | GroupRequest, broker: number) => boolean;
   readonly action: FakeAction;
   /** How many requests the rule applies to (default 1). */
   times?: number;
@@ -112,12 +115,15 @@ export class FakeCluster {
   readonly requests: { atMicros: number; broker: number; request: KafkaRequest }[] = [];
   nextProducerId = 1000;
   readonly processes = new Map<number, FakeBroker>();
+  /** The group coordinator behind FindCoordinator and the group requests (fakeGroupCoordinator.ts). */
+  readonly groups: FakeGroupCoordinator;
 
   constructor(
     readonly sim: Simulation,
     options: FakeClusterOptions,
   ) {
     this.brokerIds = Array.from({ length: options.brokers }, (_, i) => i + 1);
+    this.groups = new FakeGroupCoordinator(this);
     let next = 0;
     for (const [topic, count] of Object.entries(options.topics)) {
       const list: FakePartition[] = [];
@@ -151,6 +157,11 @@ export class FakeCluster {
     this.rules.push({ when, action, times });
   }
 
+  /** The group requests of a type, for assertions. */
+  groupRequestsOf<T extends GroupRequest["type"]>(type: T): Extract<GroupRequest, { type: T }>[] {
+    return this.requests.filter((r) => (r.request as Message).type === type).map((r) => r.request as unknown as Extract<GroupRequest, { type: T }>);
+  }
+
   /** The requests of a type, for assertions. */
   requestsOf<T extends KafkaRequest["type"]>(type: T): Extract<KafkaRequest, { type: T }>[] {
     return this.requests.filter((r) => r.request.type === type).map((r) => r.request as Extract<KafkaRequest, { type: T }>);
@@ -160,7 +171,7 @@ export class FakeCluster {
     return this.brokerIds.filter((id) => this.sim.node(brokerNode(id)).isUp);
   }
 
-  takeRule(request: KafkaRequest, broker: number): FakeAction | null {
+  takeRule(request: KafkaRequest | GroupRequest, broker: number): FakeAction | null {
     const rule = this.rules.find((r) => (r.times ?? 1) > 0 && r.when(request, broker));
     if (!rule) return null;
     rule.times = (rule.times ?? 1) - 1;
@@ -168,7 +179,7 @@ export class FakeCluster {
   }
 }
 
-const produce = (type: KafkaRequest["type"]) => (r: KafkaRequest) => r.type === type;
+const produce = (type: KafkaRequest["type"]) => (r: { readonly type: string }) => r.type === type;
 export const isProduce = produce("kafka.produce");
 export const isFetch = produce("kafka.fetch");
 export const isMetadata = produce("kafka.metadata");
@@ -206,6 +217,7 @@ export class FakeBroker implements Process {
       return;
     }
     if (action?.kind === "error") return this.answerError(from, request, action.error);
+    if (isGroupRequest(message)) return this.group(from, message, action);
     const answer = this.handle(from, request);
     if (!answer) return;
     if (!action) return this.ctx.send(from, answer, sizeOf(answer));
@@ -239,8 +251,27 @@ export class FakeBroker implements Process {
     }
   }
 
+  /** Group requests go to the group coordinator; `drop-response`, `reset` and `delay` apply to them too. */
+  private group(from: string, request: GroupRequest, action: FakeAction | null): void {
+    if (!action) return this.cluster.groups.handle(this.id, from, request);
+    switch (action.kind) {
+      case "drop-response":
+        this.cluster.groups.handle(this.id, from, request, false);
+        this.hung.add(from);
+        return;
+      case "reset":
+        this.cluster.groups.handle(this.id, from, request, false);
+        return this.ctx.closeConnection(from);
+      case "delay":
+        this.ctx.setTimer(action.micros, "fake.delayed-request", () => this.cluster.groups.handle(this.id, from, request));
+        return;
+    }
+  }
+
   private answerError(from: string, request: KafkaRequest, error: KafkaError): void {
-    if (request.type === "kafka.produce") {
+    if (isGroupRequest(request)) {
+      this.ctx.send(from, this.cluster.groups.errorAnswer(request, error));
+    } else if (request.type === "kafka.produce") {
       const partitions = request.partitions.map((p) => ({ topic: p.topic, partition: p.partition, error, baseOffset: -1 }));
       if (request.acks !== 0) this.ctx.send(from, { type: "kafka.produce.response", correlationId: request.correlationId, partitions } as Message);
     } else if (request.type === "kafka.fetch") {

@@ -1,0 +1,83 @@
+import { assert } from "../../../../sim/index.ts";
+import { tpKey, type TopicPartition } from "../../../protocol/records.ts";
+import type { ConsumedRecord } from "../Fetcher.ts";
+import type { SubscriptionState } from "./SubscriptionState.ts";
+
+interface CompletedFetch {
+  readonly tp: TopicPartition;
+  readonly records: readonly ConsumedRecord[];
+  /** The next record of `records` to hand out. */
+  index: number;
+  /** Where the partition's position goes once every record is handed out (past compacted gaps). */
+  readonly nextOffset: number;
+}
+
+/**
+ * Fetched records waiting for poll() (Kafka's FetchBuffer of completed fetches): one entry
+ * per partition and fetch answer, drained in arrival order, up to max.poll.records per
+ * poll. A partition with records here is not fetched again until they are all handed out,
+ * so at most one answer per partition waits. Draining moves the partition's position.
+ */
+export class FetchBuffer {
+  private queue: CompletedFetch[] = [];
+  private readonly buffered = new Set<string>();
+
+  /** Keeps a fetch answer; an answer that neither holds records nor moves the position is dropped. */
+  add(tp: TopicPartition, records: readonly ConsumedRecord[], nextOffset: number, position: number): void {
+    if (records.length === 0 && nextOffset === position) return;
+    assert(!this.buffered.has(tpKey(tp)), `fetch buffer: a second answer for ${tpKey(tp)} while one waits`);
+    this.queue.push({ tp, records, index: 0, nextOffset });
+    this.buffered.add(tpKey(tp));
+  }
+
+  has(tp: TopicPartition): boolean {
+    return this.buffered.has(tpKey(tp));
+  }
+
+  /** How many records wait, across partitions. */
+  get size(): number {
+    return this.queue.reduce((n, f) => n + f.records.length - f.index, 0);
+  }
+
+  remove(tp: TopicPartition): void {
+    if (!this.buffered.delete(tpKey(tp))) return;
+    this.queue = this.queue.filter((f) => tpKey(f.tp) !== tpKey(tp));
+  }
+
+  clear(): void {
+    this.queue = [];
+    this.buffered.clear();
+  }
+
+  /**
+   * Up to `maxRecords` records, partition by partition in arrival order, moving each
+   * partition's position past what it hands out. Answers for partitions no longer assigned
+   * (or whose position moved, by a seek) are dropped.
+   */
+  drain(maxRecords: number, subscriptions: SubscriptionState): ConsumedRecord[] {
+    const out: ConsumedRecord[] = [];
+    while (this.queue.length > 0 && out.length < maxRecords) {
+      const f = this.queue[0]!;
+      const position = subscriptions.position(f.tp);
+      const next = f.records[f.index];
+      if (position === null || (next !== undefined && next.offset < position)) {
+        this.shift();
+        continue;
+      }
+      const take = Math.min(maxRecords - out.length, f.records.length - f.index);
+      for (let i = 0; i < take; i++) out.push(f.records[f.index++]!);
+      if (f.index < f.records.length) {
+        subscriptions.setPosition(f.tp, f.records[f.index - 1]!.offset + 1);
+      } else {
+        subscriptions.setPosition(f.tp, f.nextOffset);
+        this.shift();
+      }
+    }
+    return out;
+  }
+
+  private shift(): void {
+    const f = this.queue.shift()!;
+    this.buffered.delete(tpKey(f.tp));
+  }
+}
