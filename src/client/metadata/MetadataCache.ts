@@ -180,6 +180,9 @@ export class MetadataCache {
     for (const t of response.topics) {
       if (!this.topics.has(t.topic)) continue;
       const old = this.topics.get(t.topic) ?? null;
+      // A broker that knows nothing of the topic yet (just restarted, no UpdateMetadata so far)
+      // answers with an error and no partitions: that is no news, not a topic without partitions.
+      if (t.partitions.length === 0 && old !== null && old.partitions.length > 0) continue;
       const partitions = [...t.partitions]
         .sort((a, b) => a.partition - b.partition)
         .map((p) => this.latest(t.topic, p, old));

@@ -54,6 +54,11 @@ export interface NetworkClientOptions {
   readonly requestTimeoutMicros: Micros;
   /** After a connection to a broker is lost, wait this long before using it again (reconnect.backoff.ms). */
   readonly reconnectBackoffMicros: Micros;
+  /**
+   * reconnect.backoff.max.ms: each further failure in a row doubles the back-off, up to this
+   * (with 20% jitter, as Kafka's ExponentialBackoff), so a dead broker is tried ever less often.
+   */
+  readonly reconnectBackoffMaxMicros?: Micros;
   /** Shared with the other clients of the same process; by default the client has its own. */
   readonly correlationIds?: CorrelationIds;
   /** Prefix of this client's timer labels in the trace. */
@@ -81,6 +86,10 @@ export class NetworkClient {
   private readonly inFlight = new Map<number, InFlight>();
   private readonly inFlightCount = new Map<number, number>();
   private readonly backoffUntil = new Map<number, Micros>();
+  /** Connection failures in a row per broker, for the exponential back-off. */
+  private readonly failuresInARow = new Map<number, number>();
+  /** Brokers that have answered since their connection was last lost (Kafka's "ready" nodes). */
+  private readonly connected = new Set<number>();
   /** Resets this client caused itself (a timeout closes the connection): their notices are already handled. */
   private readonly ownResets = new Map<number, number>();
 
@@ -140,6 +149,9 @@ export class NetworkClient {
    * requests in flight, ties broken at random; null when all are backing off.
    */
   leastLoaded(candidates: readonly number[]): number | null {
+    // A broker we are connected to with nothing in flight is the best choice (Kafka returns it at once).
+    const idle = candidates.filter((b) => this.connected.has(b) && this.inFlightTo(b) === 0 && this.backoffRemaining(b) === 0);
+    if (idle.length > 0) return idle.length === 1 ? idle[0]! : this.ctx.random.pick(idle);
     let best: number[] = [];
     let bestLoad = Infinity;
     for (const b of candidates) {
@@ -173,6 +185,8 @@ export class NetworkClient {
     if (!isKafkaResponse(message)) return false;
     const entry = this.inFlight.get(message.correlationId);
     if (!entry || brokerNode(entry.broker) !== from) return false;
+    this.connected.add(entry.broker);
+    this.failuresInARow.delete(entry.broker);
     this.finish(entry);
     entry.complete({ ok: true, response: message as never });
     return true;
@@ -202,7 +216,14 @@ export class NetworkClient {
   }
 
   private disconnected(broker: number, error: RequestFailure): void {
-    this.backoffUntil.set(broker, this.ctx.now + this.options.reconnectBackoffMicros);
+    this.connected.delete(broker);
+    const failures = (this.failuresInARow.get(broker) ?? 0) + 1;
+    this.failuresInARow.set(broker, failures);
+    const base = this.options.reconnectBackoffMicros;
+    const max = Math.max(base, this.options.reconnectBackoffMaxMicros ?? 1_000_000);
+    const backoff = Math.min(max, base * 2 ** Math.min(failures - 1, 30));
+    const jittered = Math.round(backoff * (0.8 + 0.4 * this.ctx.random.next()));
+    this.backoffUntil.set(broker, this.ctx.now + jittered);
     const failed = [...this.inFlight.values()].filter((e) => e.broker === broker);
     for (const entry of failed) this.finish(entry);
     for (const entry of failed) entry.complete({ ok: false, error });

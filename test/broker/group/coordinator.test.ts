@@ -6,6 +6,9 @@ import type { KafkaError } from "../../../src/protocol/errors.ts";
 import type { GroupRequest, GroupResponse, JoinGroupResponse, Subscription } from "../../../src/protocol/groups.ts";
 import type { KafkaRecord } from "../../../src/protocol/records.ts";
 
+/** A request without its correlation id, per kind (Omit over a union would keep only common keys). */
+type Unsent<T> = T extends unknown ? Omit<T, "correlationId"> : never;
+
 const SESSION = 10_000_000;
 const REBALANCE = 30_000_000;
 const subscription: Subscription = { topics: ["orders"], ownedPartitions: [], generation: -1 };
@@ -32,7 +35,7 @@ function harness() {
   });
   coordinator.onElection(0);
   let correlation = 0;
-  const send = (from: string, request: Omit<GroupRequest, "correlationId">) => coordinator.handle(from, { ...request, correlationId: ++correlation } as GroupRequest);
+  const send = (from: string, request: Unsent<GroupRequest>) => coordinator.handle(from, { ...request, correlationId: ++correlation } as GroupRequest);
   const join = (from: string, memberId = "") =>
     send(from, { type: "kafka.join-group", groupId: "g", memberId, sessionTimeoutMicros: SESSION, rebalanceTimeoutMicros: REBALANCE, protocols: [{ name: "range", subscription }] });
   const last = <T extends GroupResponse>(to: string, type: T["type"]) => responses.filter((x) => x.to === to && x.r.type === type).at(-1)?.r as T | undefined;
