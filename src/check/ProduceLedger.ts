@@ -55,6 +55,13 @@ export class ProduceLedger {
     },
   };
 
+  /** Acknowledged records for which `seen` is false (unprocessed by a consumer group, say). */
+  ackedNot(seen: (valueId: number) => boolean): number {
+    let n = 0;
+    for (const id of this.ackedRecords.keys()) if (!seen(id)) n++;
+    return n;
+  }
+
   /** Partition keys (`topic-p`) that acknowledged records went to. */
   partitionsWritten(): string[] {
     return [...new Set([...this.ackedRecords.values()].map((r) => `${r.topic}-${r.partition}`))].sort();

@@ -82,6 +82,13 @@ function formatSummary(s: RunSummary, oneLine: boolean): string {
     `  records   sent ${s.sent}, acknowledged ${s.acked}, failed ${s.failed}${formatErrors(s.errors)}`,
     `  loss      ${s.lostAcked} acknowledged records absent from the final committed log${s.duplicated > 0 ? `, ${s.duplicated} duplicated` : ""}`,
     `  produce   ${s.throughput} records/s acknowledged; latency ms p50 ${lat.p50}, p99 ${lat.p99}, p99.9 ${lat.p999}, max ${lat.max}`,
+    ...(s.processed > 0 || s.rebalances > 0
+      ? [
+          `  groups    ${s.processed} processed, ${s.redelivered} redelivered, ${s.unprocessed} acknowledged never processed; ` +
+            `${s.rebalances} rebalances (ms p50 ${s.rebalanceMs.p50}, max ${s.rebalanceMs.max}), ${s.commitFailed} commits failed; ` +
+            `end-to-end ms p50 ${s.endToEndLatencyMs.p50}, p99 ${s.endToEndLatencyMs.p99}`,
+        ]
+      : []),
     ...(s.consumed > 0 ? [`  consume   ${s.consumed} records delivered to consumers; end-to-end ms p50 ${s.endToEndLatencyMs.p50}, p99 ${s.endToEndLatencyMs.p99}, max ${s.endToEndLatencyMs.max}`] : []),
     `  expect    ${expectation}${s.bootstrapped ? "" : "  (the cluster never came up)"}`,
     `  run       ${s.simulatedSeconds}s simulated, ${s.events} events, fingerprint ${s.fingerprint}`,

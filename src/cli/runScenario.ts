@@ -29,6 +29,14 @@ export interface RunSummary {
   readonly produceLatencyMs: LatencySummaryMs;
   /** Records the scenario's simple consumers received, and their send-to-delivery latency. */
   readonly consumed: number;
+  /** Consumer groups: records processed, acknowledged ones never processed, values processed twice or more. */
+  readonly processed: number;
+  readonly unprocessed: number;
+  readonly redelivered: number;
+  readonly rebalances: number;
+  readonly commitFailed: number;
+  readonly rebalanceMs: LatencySummaryMs;
+  /** From send to processing (groups) or to delivery (simple consumers). */
   readonly endToEndLatencyMs: LatencySummaryMs;
   readonly errors: Readonly<Record<string, number>>;
   readonly expectations: readonly ExpectationOutcome[];
@@ -44,11 +52,19 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink)
   const phases = world.run();
   const ledger = world.ledger;
   const losses = ledger.losses(world.committedValues());
+  const groups = world.groups;
+  const hasGroups = scenario.consumers.some((c) => c.group !== null);
   const counts: Record<ExpectMetric, number> = {
     "lost-acked": losses.lostAcked,
     sent: ledger.sent,
     acked: ledger.acked,
     failed: ledger.failed,
+    processed: groups.processed,
+    // Acknowledged records no group member ever processed (none counted without groups).
+    unprocessed: hasGroups ? ledger.ackedNot((id) => groups.wasProcessed(id)) : 0,
+    redelivered: groups.redelivered,
+    rebalances: groups.rebalances,
+    "commit-failed": groups.commitFailed,
   };
   const expectations = scenario.expect.conditions.map((e) => ({ metric: e.metric, text: `${e.metric} ${e.text}`, actual: counts[e.metric], met: meets(e, counts[e.metric]) }));
   const loadSeconds = scenario.durationMicros / 1_000_000;
@@ -67,7 +83,13 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink)
     throughput: Math.round((ledger.acked / loadSeconds) * 10) / 10,
     produceLatencyMs: ledger.latency.summaryMs(),
     consumed: world.consumed.consumed,
-    endToEndLatencyMs: world.consumed.endToEnd.summaryMs(),
+    processed: counts.processed,
+    unprocessed: counts.unprocessed,
+    redelivered: counts.redelivered,
+    rebalances: counts.rebalances,
+    commitFailed: counts["commit-failed"],
+    rebalanceMs: groups.rebalanceDuration.summaryMs(),
+    endToEndLatencyMs: (hasGroups ? groups.endToEnd : world.consumed.endToEnd).summaryMs(),
     errors: Object.fromEntries([...ledger.errors].sort()),
     expectations,
     lostExamples: losses.examples,

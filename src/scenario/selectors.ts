@@ -8,6 +8,7 @@ import type { NodeSelector } from "./types.ts";
  *   leader(topic/p) | follower(topic/p)   the partition's leader, or a follower, when the fault happens
  *   followers(topic/p)               in a partition's groups: every follower of the partition
  *   controller | ensemble-leader     the controller broker, the ensemble's leader, at that moment
+ *   coordinator(group)               the broker coordinating a consumer group at that moment
  *   rest                             in a partition's groups: every node not in another group
  *   a consumer's or producer's node name (app-1, producer-1) to crash, pause or cut off a client
  * Names are checked against the cluster: the node, topic and partition must exist.
@@ -42,6 +43,11 @@ export function parseSelector(text: string, shape: ClusterShape, allowRest: bool
   const named = /^(broker|zk)-(\d+)$/.exec(trimmed);
   if (named) return nodeByName(named[1] as "broker" | "zk", Number(named[2]), shape);
   const call = /^([A-Za-z-]+)\s*\((.*)\)$/.exec(trimmed);
+  if (call && call[1] === "coordinator") {
+    const group = call[2]!.trim();
+    if (!/^[^\s()]+$/.test(group)) return { ok: false, problem: "coordinator(...) takes a consumer group id, like coordinator(billing)" };
+    return { ok: true, selector: { kind: "coordinator", group } };
+  }
   if (call) return partitionRole(call[1]!, call[2]!, shape, allowRest);
   return { ok: false, problem: `unknown node ${JSON.stringify(trimmed)}; expected ${FORMS}`, suggestion: closestName(trimmed, candidates(shape, allowRest)) };
 }

@@ -126,6 +126,8 @@ export type NodeSelector =
   /** In a partition's groups only: every follower of the partition at that moment. */
   | { readonly kind: "followers"; readonly topic: string; readonly partition: number }
   | { readonly kind: "controller" }
+  /** The broker coordinating a consumer group: the leader of its __consumer_offsets partition. */
+  | { readonly kind: "coordinator"; readonly group: string }
   | { readonly kind: "ensemble-leader" }
   | { readonly kind: "rest" };
 
@@ -176,7 +178,7 @@ export type Fault =
   | (FaultBase & { readonly verb: DiskVerb; readonly node: NodeSelector; readonly factor: number });
 
 /** The counts a run reports that a scenario may state expectations about. */
-export const EXPECT_METRICS = ["lost-acked", "sent", "acked", "failed"] as const;
+export const EXPECT_METRICS = ["lost-acked", "sent", "acked", "failed", "processed", "unprocessed", "redelivered", "rebalances", "commit-failed"] as const;
 export type ExpectMetric = (typeof EXPECT_METRICS)[number];
 export type Comparison = "==" | ">" | ">=" | "<" | "<=";
 
@@ -221,6 +223,8 @@ export function formatSelector(selector: NodeSelector): string {
     case "follower":
     case "followers":
       return `${selector.kind}(${selector.topic}/${selector.partition})`;
+    case "coordinator":
+      return `coordinator(${selector.group})`;
     default:
       return selector.kind;
   }

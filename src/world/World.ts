@@ -8,7 +8,9 @@ import { consumerNodeNames, type Scenario } from "../scenario/types.ts";
 import { ProducerWorkload } from "../workload/ProducerWorkload.ts";
 import { AdminProcess } from "./AdminProcess.ts";
 import { brokerOptionsFrom } from "./brokerOptions.ts";
-import { consumerOptionsFrom, producerOptionsFrom } from "./clientOptions.ts";
+import { consumerOptionsFrom, groupConsumerOptionsFrom, producerOptionsFrom } from "./clientOptions.ts";
+import { GroupLedger } from "../check/GroupLedger.ts";
+import { GroupConsumerHost } from "../client/consumer/group/GroupConsumerHost.ts";
 import { FaultRunner } from "./FaultRunner.ts";
 import { brokerOn, leaderOf, type SelectorContext } from "./resolveSelector.ts";
 
@@ -36,6 +38,7 @@ export class World {
   readonly ensemble: Ensemble;
   readonly ledger = new ProduceLedger();
   readonly consumed = new ConsumeLedger();
+  readonly groups = new GroupLedger();
   readonly brokerNodes: readonly string[];
   readonly producerNodes: string[] = [];
   readonly consumerNodes: string[] = [];
@@ -76,6 +79,7 @@ export class World {
     const loadEndMicros = loadStartMicros + this.scenario.durationMicros;
     this.startProducers(loadEndMicros);
     this.startConsumers();
+    this.startGroupMembers(loadStartMicros);
     const faults = new FaultRunner(this.sim, this.selectors, this.clusterNodes, {
       addPartitions: (topic, total) => {
         this.partitionCounts.set(topic, Math.max(total, this.partitionCounts.get(topic) ?? 0));
@@ -115,6 +119,31 @@ export class World {
       for (const name of consumerNodeNames(spec)) {
         this.sim.addNode(name, (ctx) => new ConsumerHost(ctx, options, assignment, { onRecords: (records) => this.consumed.record(ctx.now, records) }));
         this.consumerNodes.push(name);
+      }
+    }
+  }
+
+  /**
+   * Group members join at their start time and leave (close: commit, LeaveGroup) at their
+   * stop time. A member crashed by the schedule comes back in the liveness phase as a new
+   * incarnation of the same node, rejoining from the committed offsets.
+   */
+  private startGroupMembers(loadStartMicros: Micros): void {
+    const brokerIds = this.brokerNodes.map((_, i) => i + 1);
+    for (const spec of this.scenario.consumers) {
+      if (spec.group === null) continue;
+      const options = groupConsumerOptionsFrom(spec.config, brokerIds, spec.group);
+      const hostOptions = { topics: [spec.topic], commitMode: spec.commit, processingMicrosPerRecord: spec.processingMicros };
+      for (const name of consumerNodeNames(spec)) {
+        const node = this.sim.addNode(name, (ctx) => new GroupConsumerHost(ctx, options, hostOptions, { observer: this.groups.observer }), { startUp: false });
+        this.consumerNodes.push(name);
+        this.sim.scheduleAt(loadStartMicros + spec.startMicros, this.sim.label("consumer-start"), () => node.restart());
+        if (spec.stopMicros !== null) {
+          this.sim.scheduleAt(loadStartMicros + spec.stopMicros, this.sim.label("consumer-stop"), () => {
+            const host = node.process as GroupConsumerHost | null;
+            host?.stop(() => {});
+          });
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { KafkaConfig } from "../protocol/config/index.ts";
 import type { ProducerOptions } from "../client/producer/ProducerOptions.ts";
 import type { ConsumerOptions, OffsetResetPolicy } from "../client/consumer/ConsumerOptions.ts";
+import type { GroupConsumerOptions } from "../client/consumer/group/GroupConsumerOptions.ts";
 
 /** A producer's options from its resolved producer config (Kafka's keys mapped in one place). */
 export function producerOptionsFrom(config: KafkaConfig<"producer">, bootstrapBrokers: readonly number[]): Partial<ProducerOptions> {
@@ -33,5 +34,19 @@ export function consumerOptionsFrom(config: KafkaConfig<"consumer">, bootstrapBr
     maxPartitionFetchBytes: config.number("max.partition.fetch.bytes"),
     requestTimeoutMicros: config.micros("request.timeout.ms"),
     retryBackoffMicros: config.micros("retry.backoff.ms"),
+  };
+}
+
+/** A group member's options: the consumer's, with the group keys of its config. */
+export function groupConsumerOptionsFrom(config: KafkaConfig<"consumer">, bootstrapBrokers: readonly number[], groupId: string): Partial<GroupConsumerOptions> & { groupId: string } {
+  return {
+    ...consumerOptionsFrom(config, bootstrapBrokers),
+    groupId,
+    sessionTimeoutMicros: config.micros("session.timeout.ms"),
+    heartbeatIntervalMicros: config.micros("heartbeat.interval.ms"),
+    maxPollIntervalMicros: config.micros("max.poll.interval.ms"),
+    maxPollRecords: config.number("max.poll.records"),
+    autoCommitIntervalMicros: config.micros("auto.commit.interval.ms"),
+    partitionAssignmentStrategy: config.string("partition.assignment.strategy"),
   };
 }

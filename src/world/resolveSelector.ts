@@ -1,6 +1,7 @@
 import type { Broker } from "../broker/Broker.ts";
 import type { Ensemble } from "../coord/Ensemble.ts";
 import type { NodeSelector } from "../scenario/types.ts";
+import { CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor } from "../protocol/groups.ts";
 import type { Simulation } from "../../sim/index.ts";
 
 export interface SelectorContext {
@@ -42,6 +43,12 @@ export function resolveSelector(c: SelectorContext, selector: NodeSelector): str
     }
     case "ensemble-leader":
       return c.ensemble.leader();
+    case "coordinator": {
+      // The leader of the group's __consumer_offsets partition, as a broker's options say how many there are.
+      const any = c.brokerNodes.map((n) => brokerOn(c.sim, n)).find((b) => b !== null);
+      if (!any) return null;
+      return leaderOf(c, CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor(selector.group, any.options.offsetsTopicPartitions));
+    }
     case "followers":
       return resolveGroupSelector(c, selector)[0] ?? null;
     case "rest":
