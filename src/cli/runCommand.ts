@@ -86,7 +86,8 @@ function formatSummary(s: RunSummary, oneLine: boolean): string {
       ? [
           `  groups    ${s.processed} processed, ${s.redelivered} redelivered, ${s.unprocessed} acknowledged never processed; ` +
             `${s.rebalances} rebalances (ms p50 ${s.rebalanceMs.p50}, max ${s.rebalanceMs.max}), ${s.commitFailed} commits failed; ` +
-            `end-to-end ms p50 ${s.endToEndLatencyMs.p50}, p99 ${s.endToEndLatencyMs.p99}`,
+            `end-to-end ms p50 ${s.endToEndLatencyMs.p50}, p99 ${s.endToEndLatencyMs.p99}; ` +
+            `max lag ${Object.entries(s.maxLag).map(([g, n]) => `${g} ${n}`).join(", ") || "-"}`,
         ]
       : []),
     ...(s.consumed > 0 ? [`  consume   ${s.consumed} records delivered to consumers; end-to-end ms p50 ${s.endToEndLatencyMs.p50}, p99 ${s.endToEndLatencyMs.p99}, max ${s.endToEndLatencyMs.max}`] : []),

@@ -36,6 +36,8 @@ export interface RunSummary {
   readonly rebalances: number;
   readonly commitFailed: number;
   readonly rebalanceMs: LatencySummaryMs;
+  /** The largest consumer lag seen per group (records: end offset minus committed, over its partitions). */
+  readonly maxLag: Readonly<Record<string, number>>;
   /** From send to processing (groups) or to delivery (simple consumers). */
   readonly endToEndLatencyMs: LatencySummaryMs;
   readonly errors: Readonly<Record<string, number>>;
@@ -89,6 +91,7 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink)
     rebalances: counts.rebalances,
     commitFailed: counts["commit-failed"],
     rebalanceMs: groups.rebalanceDuration.summaryMs(),
+    maxLag: Object.fromEntries([...world.maxLag].sort()),
     endToEndLatencyMs: (hasGroups ? groups.endToEnd : world.consumed.endToEnd).summaryMs(),
     errors: Object.fromEntries([...ledger.errors].sort()),
     expectations,

@@ -12,7 +12,7 @@ import { consumerOptionsFrom, groupConsumerOptionsFrom, producerOptionsFrom } fr
 import { GroupLedger } from "../check/GroupLedger.ts";
 import { GroupConsumerHost } from "../client/consumer/group/GroupConsumerHost.ts";
 import { FaultRunner } from "./FaultRunner.ts";
-import { brokerOn, leaderOf, type SelectorContext } from "./resolveSelector.ts";
+import { brokerOn, leaderOf, resolveSelector, type SelectorContext } from "./resolveSelector.ts";
 
 /** How long the cluster may take to come up (ensemble, brokers, controller, topics) before the load starts. */
 const BOOTSTRAP_LIMIT_MICROS = 60_000_000;
@@ -39,6 +39,9 @@ export class World {
   readonly ledger = new ProduceLedger();
   readonly consumed = new ConsumeLedger();
   readonly groups = new GroupLedger();
+  /** The largest lag (summed over partitions) each group had at the moments it was sampled. */
+  readonly maxLag = new Map<string, number>();
+  private lastLagSampleMicros = -Infinity;
   readonly brokerNodes: readonly string[];
   readonly producerNodes: string[] = [];
   readonly consumerNodes: string[] = [];
@@ -148,6 +151,16 @@ export class World {
     }
   }
 
+  /** Samples every group's lag at most every 100 ms of simulated time, piggybacking on acks (no events of its own). */
+  private sampleLag(): void {
+    if (this.sim.now - this.lastLagSampleMicros < 100_000) return;
+    this.lastLagSampleMicros = this.sim.now;
+    for (const group of new Set(this.scenario.consumers.map((c) => c.group).filter((g): g is string => g !== null))) {
+      const lag = this.groupLag(group);
+      if (lag !== null && lag > (this.maxLag.get(group) ?? -1)) this.maxLag.set(group, lag);
+    }
+  }
+
   private startProducers(stopAtMicros: Micros): void {
     const brokerIds = this.brokerNodes.map((_, i) => i + 1);
     let index = 0;
@@ -165,10 +178,38 @@ export class World {
           stopAtMicros,
         };
         const producerIndex = index;
-        this.sim.addNode(name, (ctx) => new ProducerWorkload(ctx, producerIndex, load, options, this.ledger.observer));
+        const observer = { ...this.ledger.observer, acknowledged: (...args: Parameters<NonNullable<typeof this.ledger.observer.acknowledged>>) => {
+          this.ledger.observer.acknowledged!(...args);
+          this.sampleLag();
+        } };
+        this.sim.addNode(name, (ctx) => new ProducerWorkload(ctx, producerIndex, load, options, observer));
         this.producerNodes.push(name);
       }
     }
+  }
+
+  /**
+   * Consumer lag as kafka-consumer-groups.sh shows it, summed over a group's partitions:
+   * the partition's end (its high watermark) minus the group's committed offset (the log
+   * start when nothing is committed). Read from the brokers, never changing them.
+   */
+  groupLag(groupId: string): number | null {
+    const coordinatorNode = resolveSelector(this.selectors, { kind: "coordinator", group: groupId });
+    const group = coordinatorNode ? brokerOn(this.sim, coordinatorNode)?.groups.group(groupId) : undefined;
+    if (!group) return null;
+    let lag = 0;
+    for (const spec of this.scenario.consumers) {
+      if (spec.group !== groupId) continue;
+      const partitions = this.partitionCounts.get(spec.topic) ?? 0;
+      for (let p = 0; p < partitions; p++) {
+        const leader = leaderOf(this.selectors, spec.topic, p);
+        const replica = leader ? brokerOn(this.sim, leader)?.replicas.partition(spec.topic, p) : undefined;
+        if (!replica) continue;
+        const committed = group.offsets.get(`${spec.topic}-${p}`)?.offset ?? replica.log.logStartOffset;
+        lag += Math.max(0, replica.highWatermark - committed);
+      }
+    }
+    return lag;
   }
 
   /**
