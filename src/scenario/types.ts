@@ -78,10 +78,11 @@ export interface ProducerSpec {
 /**
  * How a group member commits: `auto` (Kafka's enable.auto.commit: the previous poll's
  * position every auto.commit.interval.ms), `after-processing` (a synchronous commit once a
- * poll's records are processed: at-least-once), `before-processing` (commit the poll's end
+ * poll's records are processed: at-least-once; `after-processing-async` with commitAsync),
+ * `before-processing` (commit the poll's end
  * position, then process: a crash in between loses the records).
  */
-export const COMMIT_MODES = ["auto", "after-processing", "before-processing"] as const;
+export const COMMIT_MODES = ["auto", "after-processing", "after-processing-async", "before-processing"] as const;
 export type CommitMode = (typeof COMMIT_MODES)[number];
 
 /**

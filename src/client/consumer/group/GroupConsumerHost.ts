@@ -11,10 +11,12 @@ import type { GroupConsumerOptions } from "./GroupConsumerOptions.ts";
  *   earlier polls returned (and before a rebalance): a crash redelivers up to an interval;
  * - `after-processing`: commitSync of the positions once the whole batch is processed: a
  *   crash redelivers at most the batch being processed;
+ * - `after-processing-async`: the same with commitAsync: the next poll does not wait for
+ *   the commit, which may fail unseen (the next commit covers it);
  * - `before-processing`: commitSync of the batch's end position before processing it: a
  *   crash mid-batch loses the rest of the batch (at-most-once).
  */
-export type CommitMode = "auto" | "after-processing" | "before-processing";
+export type CommitMode = "auto" | "after-processing" | "after-processing-async" | "before-processing";
 
 export interface GroupConsumerHostOptions {
   readonly topics: readonly string[];
@@ -122,6 +124,11 @@ export class GroupConsumerHost implements Process {
         return process(() => this.pollAgain());
       case "after-processing":
         return process(() => this.commit(() => this.pollAgain()));
+      case "after-processing-async":
+        return process(() => {
+          this.consumer.commitAsync();
+          this.pollAgain();
+        });
       case "before-processing":
         return this.commit(() => process(() => this.pollAgain()));
     }
