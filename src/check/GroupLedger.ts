@@ -16,8 +16,19 @@ export class GroupLedger {
   readonly endToEnd = new LatencyHistogram();
   readonly rebalanceDuration = new LatencyHistogram();
 
+  /**
+   * Every processed record, in order, as parallel columns of numbers (no object per record):
+   * the run's record of what each member did, for checkers that follow a value from send
+   * to processing (redelivery, loss, one owner per partition and generation).
+   */
+  private readonly stream = { valueId: [] as number[], partition: [] as number[], offset: [] as number[], generation: [] as number[], member: [] as number[], atMicros: [] as number[] };
+  private readonly memberIds: string[] = [];
+  private readonly memberIndex = new Map<string, number>();
+  private readonly topicOf: string[] = [];
+
   readonly observer: GroupConsumerObserver = {
-    processed: (record, _generation, _member, atMicros) => {
+    processed: (record, generation, member, atMicros) => {
+      this.append(record.record.valueId, record.topic, record.partition, record.offset, generation, member, atMicros);
       this.processed++;
       const id = record.record.valueId;
       this.timesProcessed.set(id, (this.timesProcessed.get(id) ?? 0) + 1);
@@ -31,6 +42,31 @@ export class GroupLedger {
       this.rebalanceDuration.record(atMicros - startedMicros);
     },
   };
+
+  private append(valueId: number, topic: string, partition: number, offset: number, generation: number, member: string, atMicros: number): void {
+    let index = this.memberIndex.get(member);
+    if (index === undefined) {
+      index = this.memberIds.length;
+      this.memberIds.push(member);
+      this.memberIndex.set(member, index);
+    }
+    const s = this.stream;
+    s.valueId.push(valueId);
+    s.partition.push(partition);
+    s.offset.push(offset);
+    s.generation.push(generation);
+    s.member.push(index);
+    s.atMicros.push(atMicros);
+    this.topicOf.push(topic);
+  }
+
+  /** The processed stream, one entry at a time (for checkers and reports). */
+  *processedStream(): Generator<{ valueId: number; topic: string; partition: number; offset: number; generation: number; member: string; atMicros: number }> {
+    const s = this.stream;
+    for (let i = 0; i < s.valueId.length; i++) {
+      yield { valueId: s.valueId[i]!, topic: this.topicOf[i]!, partition: s.partition[i]!, offset: s.offset[i]!, generation: s.generation[i]!, member: this.memberIds[s.member[i]!]!, atMicros: s.atMicros[i]! };
+    }
+  }
 
   /** Rebalances that completed: generations members were assigned in, the first one included. */
   get rebalances(): number {
