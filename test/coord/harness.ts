@@ -129,6 +129,8 @@ export class RecordingClientHost implements Process {
   client: CoordClient;
   answeringZxid: Zxid | undefined;
   readonly states: ClientState[] = [];
+  /** Every watch notification a member sent, as it arrived (before the client library's own filtering). */
+  readonly notifications: { member: string; path: string; event: string; atMicros: Micros }[] = [];
 
   constructor(
     readonly ctx: NodeContext,
@@ -152,6 +154,7 @@ export class RecordingClientHost implements Process {
   receive(from: string, message: Message): void {
     if (!this.client.isMember(from)) return;
     const m = message as MemberToClient;
+    if (m.type === "zk.watch") this.notifications.push({ member: from, path: m.path, event: m.event, atMicros: this.ctx.now });
     this.answeringZxid = m.type === "zk.response" ? m.zxid : undefined;
     try {
       this.client.receive(from, m);
@@ -343,18 +346,33 @@ export function addClient(world: World, name: string, options: ClientOptions = {
   return client;
 }
 
+/**
+ * More events than this in one step of simulated time is a livelock (something looping at
+ * one instant): the test fails with that rather than hanging.
+ */
+const MAX_EVENTS_PER_STEP = 2_000_000;
+
+/** Runs up to `untilMicros`, failing on a livelock. */
+function runTo(sim: Simulation, untilMicros: Micros): void {
+  const result = sim.run({ untilMicros, maxEvents: MAX_EVENTS_PER_STEP });
+  if (result.reason === "event-limit") {
+    throw new Error(`livelock: ${MAX_EVENTS_PER_STEP} events before ${untilMicros}us, clock stuck near ${sim.now}us`);
+  }
+}
+
 /** Runs in steps until `done()` holds or `withinMicros` has passed; true if it holds. */
 export function runUntil(sim: Simulation, done: () => boolean, withinMicros: Micros, stepMicros: Micros = millis(50)): boolean {
   const end = sim.now + withinMicros;
   while (!done()) {
     if (sim.now >= end) return false;
-    sim.run({ untilMicros: Math.min(end, sim.now + stepMicros) });
+    runTo(sim, Math.min(end, sim.now + stepMicros));
   }
   return true;
 }
 
 export function runFor(sim: Simulation, micros: Micros): void {
-  sim.run({ untilMicros: sim.now + micros });
+  const end = sim.now + micros;
+  while (sim.now < end) runTo(sim, Math.min(end, sim.now + seconds(1)));
 }
 
 /** A serving leader, elected within the limit (throws otherwise, naming the seed's state). */

@@ -6,6 +6,7 @@ import {
   answeredWritesCommitted,
   awaitConnected,
   awaitLeader,
+  awaitReady,
   awaitSettled,
   awaitBox,
   awaitWrite,
@@ -93,6 +94,33 @@ describe("coordination: leader crash", () => {
       expect(answeredWritesCommitted(world)).toEqual([]);
       expect(linearizabilityViolations(world.history)).toEqual([]);
       expect(finalStateProblems(world)).toEqual([]);
+    },
+  );
+
+  it.each(["1", "2", "3"])(
+    "the follower with the longest log wins the election even against a higher server id, and the lagging one catches up (seed %s)",
+    (seed) => {
+      const world = makeWorld({ seed: `leader-crash/longest-log/${seed}` });
+      const { sim, ens } = world;
+      const first = awaitReady(world);
+      // Server ids break ties only: make the higher-id follower the one that lags behind.
+      const [low, high] = ens.names.filter((n) => n !== first) as [string, string];
+      const c1 = addClient(world, "c1", { members: [first] });
+      expect(awaitConnected(sim, c1)).toBe(true);
+      sim.network.clog(first, high, seconds(5));
+      const writes: WriteRecord[] = [];
+      for (let i = 0; i < 10; i++) writes.push(c1.create(`/n${i}`, "x"));
+      expect(runUntil(sim, () => writes.every((w) => w.completeSeq !== undefined), seconds(2))).toBe(true);
+      expect(writes.every((w) => w.results?.[0]?.ok)).toBe(true);
+      expect(ens.member(high)!.store.lastZxid).toBeLessThan(ens.member(low)!.store.lastZxid);
+      sim.node(first).crash();
+      sim.network.unclog(first, high);
+      const second = awaitLeader(world, seconds(10));
+      expect(second).toBe(low);
+      for (const w of writes) expect(ens.member(second)!.tree.nodes[w.ops[0]!.path]).toBeDefined();
+      const caughtUp = () => ens.member(high)!.serving && ens.member(high)!.tree.lastZxid === ens.member(low)!.tree.lastZxid;
+      expect(runUntil(sim, caughtUp, seconds(10))).toBe(true);
+      expect(world.checker.violations).toEqual([]);
     },
   );
 });

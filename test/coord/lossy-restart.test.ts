@@ -16,8 +16,8 @@ import {
 } from "./harness.ts";
 
 /**
- * A client that keeps one create in flight at all times until stopped (checking every
- * `gapMicros`), so with slow fsyncs the logs always have an unsynced tail.
+ * A client that keeps one create in flight at all times until stopped or 500 creates in
+ * (checking every `gapMicros`), so with slow fsyncs the logs always have an unsynced tail.
  */
 function steadyWriter(world: World, name: string, gapMicros: number, stop: { now: boolean }): (host: RecordingClientHost) => void {
   return (host) => {
@@ -25,7 +25,7 @@ function steadyWriter(world: World, name: string, gapMicros: number, stop: { now
     let busy = false;
     const loop = (): void => {
       if (stop.now) return;
-      if (host.client.state === "connected" && !busy) {
+      if (host.client.state === "connected" && !busy && i < 500) {
         busy = true;
         world.clients.get(name)!.write([{ op: "create", path: `/${name}-${i++}`, data: "x", ephemeral: false, sequential: false }], false, () => (busy = false));
       }

@@ -46,10 +46,12 @@ describe("coordination: watches", () => {
     expect(runUntil(sim, () => fired.length > 0, seconds(2))).toBe(true);
     expect(fired).toEqual([["dataChanged", "/cfg"]]);
 
-    // One-shot: the second change goes unnoticed until the watch is set again.
+    // One-shot: the second change goes unnoticed until the watch is set again; the member
+    // itself sends nothing more (the client library alone would hide a second notification).
     ok(world, writer.setData("/cfg", "v2", 1));
     runFor(sim, seconds(2));
     expect(fired).toEqual([["dataChanged", "/cfg"]]);
+    expect(watcher.host.notifications.map((n) => [n.event, n.path])).toEqual([["dataChanged", "/cfg"]]);
     expect(awaitBox(sim, watcher.getData("/cfg", (e, p) => fired.push([e, p])))).toBe(true);
     ok(world, writer.setData("/cfg", "v3", 2));
     expect(runUntil(sim, () => fired.length > 1, seconds(2))).toBe(true);
@@ -86,8 +88,10 @@ describe("coordination: watches", () => {
     ok(world, writer.create("/later", "here"));
     expect(runUntil(sim, () => fired.length > 0, seconds(2))).toBe(true);
     expect(fired).toEqual([["created", "/later"]]);
+    ok(world, writer.setData("/later", "again", 0));
     runFor(sim, seconds(1));
     expect(fired.length).toBe(1);
+    expect(watcher.host.notifications.length).toBe(1);
   });
 
   it("a getData watch on a node that is deleted fires 'deleted'", () => {
