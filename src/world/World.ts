@@ -12,11 +12,13 @@ import { consumerOptionsFrom, groupConsumerOptionsFrom, producerOptionsFrom } fr
 import { GroupLedger } from "../check/GroupLedger.ts";
 import { GroupConsumerHost } from "../client/consumer/group/GroupConsumerHost.ts";
 import { FaultRunner } from "./FaultRunner.ts";
+import { livenessProblems } from "./liveness.ts";
 import { brokerOn, leaderOf, resolveSelector, type SelectorContext } from "./resolveSelector.ts";
 
 /** How long the cluster may take to come up (ensemble, brokers, controller, topics) before the load starts. */
 const BOOTSTRAP_LIMIT_MICROS = 60_000_000;
 const BOOTSTRAP_POLL_MICROS = 100_000;
+const LIVENESS_CHECK_MICROS = 1_000_000;
 
 export interface WorldPhases {
   /** When every partition first had a leader: the load starts here; fault times count from here. */
@@ -42,6 +44,9 @@ export class World {
   /** The largest lag (summed over partitions) each group had at the moments it was sampled. */
   readonly maxLag = new Map<string, number>();
   private lastLagSampleMicros = -Infinity;
+  /** Why the cluster had not recovered when the liveness phase ended (empty: it had). */
+  livenessProblems: string[] = [];
+  private committedCache: { atMicros: number; values: Set<number> } | null = null;
   readonly brokerNodes: readonly string[];
   readonly producerNodes: string[] = [];
   readonly consumerNodes: string[] = [];
@@ -92,9 +97,16 @@ export class World {
     faults.schedule(this.scenario.faults.map((f) => ({ ...f, at: loadStartMicros + f.at })));
     this.sim.run({ untilMicros: loadEndMicros });
     faults.healAll();
-    const endMicros = loadEndMicros + this.scenario.settleMicros;
-    this.sim.run({ untilMicros: endMicros });
-    return { loadStartMicros, loadEndMicros, endMicros, bootstrapped };
+    const bound = loadEndMicros + this.scenario.settleMicros;
+    // The liveness phase: until the cluster has recovered (twice in a row, a second apart) or the bound.
+    let healthyChecks = 0;
+    this.livenessProblems = livenessProblems(this);
+    while (this.sim.now < bound && healthyChecks < 2) {
+      this.sim.run({ untilMicros: Math.min(bound, this.sim.now + LIVENESS_CHECK_MICROS) });
+      this.livenessProblems = livenessProblems(this);
+      healthyChecks = this.livenessProblems.length === 0 ? healthyChecks + 1 : 0;
+    }
+    return { loadStartMicros, loadEndMicros, endMicros: this.sim.now, bootstrapped };
   }
 
   /** Runs until every partition of every topic has a leader (or the limit passes). */
@@ -186,6 +198,24 @@ export class World {
         this.producerNodes.push(name);
       }
     }
+  }
+
+  get selectorContext(): SelectorContext {
+    return this.selectors;
+  }
+
+  partitionCount(topic: string): number {
+    return this.partitionCounts.get(topic) ?? 0;
+  }
+
+  /** Whether a value is in the committed log of its partition now (cached per simulated instant). */
+  isCommitted(valueId: number): boolean {
+    if (this.committedCache?.atMicros !== this.sim.now) {
+      const values = new Set<number>();
+      for (const v of this.committedValues().values()) if (v) for (const id of v.keys()) values.add(id);
+      this.committedCache = { atMicros: this.sim.now, values };
+    }
+    return this.committedCache.values.has(valueId);
   }
 
   /**

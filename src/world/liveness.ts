@@ -1,0 +1,40 @@
+import type { World } from "./World.ts";
+import { brokerOn, leaderOf, resolveSelector } from "./resolveSelector.ts";
+
+/**
+ * What the liveness phase waits for, as sentences: every partition led, every ISR full,
+ * every acknowledged record committed (and, where consumers read the topic, consumed or
+ * processed), every consumer group stable. An empty list: the cluster has recovered.
+ */
+export function livenessProblems(world: World): string[] {
+  const problems: string[] = [];
+  const selectors = world.selectorContext;
+  for (const t of world.scenario.topics) {
+    const partitions = world.partitionCount(t.name);
+    for (let p = 0; p < partitions; p++) {
+      const leader = leaderOf(selectors, t.name, p);
+      const replica = leader ? brokerOn(world.sim, leader)?.replicas.partition(t.name, p) : undefined;
+      if (!replica) {
+        problems.push(`partition ${t.name}/${p} has no leader`);
+        continue;
+      }
+      if (replica.isr.length < replica.replicas.length) {
+        problems.push(`partition ${t.name}/${p} has ISR [${replica.isr.join(", ")}] of replicas [${replica.replicas.join(", ")}]`);
+      }
+    }
+  }
+  const uncommitted = world.ledger.ackedNot((id) => world.isCommitted(id));
+  if (uncommitted > 0) problems.push(`${uncommitted} acknowledged records are not in the committed log`);
+  const groupsReading = new Set(world.scenario.consumers.filter((c) => c.group !== null).map((c) => c.topic));
+  if (groupsReading.size > 0) {
+    const unprocessed = world.ledger.ackedNot((id) => world.groups.wasProcessed(id));
+    if (unprocessed > 0) problems.push(`${unprocessed} acknowledged records not yet processed by a consumer group`);
+  }
+  for (const group of new Set(world.scenario.consumers.map((c) => c.group).filter((g): g is string => g !== null))) {
+    const node = resolveSelector(selectors, { kind: "coordinator", group });
+    const state = node ? brokerOn(world.sim, node)?.groups.group(group)?.state : undefined;
+    if (state === undefined) problems.push(`group ${group} has no coordinator`);
+    else if (state !== "Stable") problems.push(`group ${group} is ${state === "Empty" ? "empty" : "still rebalancing"}`);
+  }
+  return problems;
+}
