@@ -72,7 +72,10 @@ export function runCommand(paths: readonly string[], options: RunOptions): numbe
 
 function formatSummary(s: RunSummary, oneLine: boolean): string {
   const verdict = s.ok ? chalk.green("PASS") : chalk.red("FAIL");
-  const expectation = s.expectations.map((e) => `${e.text} (${e.actual})`).join(", ");
+  const expectation =
+    s.verdictBasis === "no violation"
+      ? `no violation (${s.violations.length === 0 ? "none found" : s.violations.map((v) => `${v.invariant} ${v.count}`).join(", ")})`
+      : s.expectations.map((e) => `${e.text} (${e.actual})`).join(", ");
   const lat = s.produceLatencyMs;
   if (oneLine) {
     return `${verdict}  ${s.scenario.padEnd(24)} ${`sent ${s.sent}`.padEnd(13)} ${`acked ${s.acked}`.padEnd(14)} ${`lost ${s.lostAcked}`.padEnd(9)} p99 ${lat.p99}ms  expect ${expectation}  fp ${s.fingerprint}`;
@@ -91,6 +94,10 @@ function formatSummary(s: RunSummary, oneLine: boolean): string {
         ]
       : []),
     ...(s.consumed > 0 ? [`  consume   ${s.consumed} records delivered to consumers; end-to-end ms p50 ${s.endToEndLatencyMs.p50}, p99 ${s.endToEndLatencyMs.p99}, max ${s.endToEndLatencyMs.max}`] : []),
+    `  found     ${s.violations.length === 0 ? "no violation" : s.violations.map((v) => `${v.invariant} ${v.count}`).join(", ")}`,
+    ...s.violations
+      .filter((v) => v.invariant === "liveness")
+      .flatMap((v) => v.examples.map((e) => `            not recovered: ${e.detail}`)),
     `  expect    ${expectation}${s.bootstrapped ? "" : "  (the cluster never came up)"}`,
     `  run       ${s.simulatedSeconds}s simulated, ${s.events} events, fingerprint ${s.fingerprint}`,
   ];

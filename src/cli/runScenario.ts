@@ -1,13 +1,15 @@
 import type { TraceSink } from "../../sim/index.ts";
 import type { LatencySummaryMs } from "../report/LatencyHistogram.ts";
-import { meets, type ExpectMetric, type Scenario } from "../scenario/index.ts";
+import { INVARIANTS, meets, type ExpectMetric, type Scenario } from "../scenario/index.ts";
+import { ViolationSink, type Violation } from "../check/Violation.ts";
 import { World } from "../world/World.ts";
 
 export interface ExpectationOutcome {
-  readonly metric: ExpectMetric;
+  /** The metric or invariant the expectation is about (lost-write, redelivered, ...). */
+  readonly name: ExpectMetric;
   readonly text: string;
   readonly actual: number;
-  readonly met: boolean;
+  readonly ok: boolean;
 }
 
 /** One run's summary: what `ksim run --json` prints (one object per scenario). */
@@ -42,6 +44,10 @@ export interface RunSummary {
   readonly endToEndLatencyMs: LatencySummaryMs;
   readonly errors: Readonly<Record<string, number>>;
   readonly expectations: readonly ExpectationOutcome[];
+  /** "expectations" when the file states some, else "no violation". */
+  readonly verdictBasis: "expectations" | "no violation";
+  /** Everything the checkers found, expected or not. */
+  readonly violations: readonly Violation[];
   readonly lostExamples: readonly { valueId: number; topic: string; partition: number; offset: number }[];
   readonly bootstrapped: boolean;
   readonly simulatedSeconds: number;
@@ -55,6 +61,9 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink)
   const ledger = world.ledger;
   const losses = ledger.losses(world.committedValues());
   const groups = world.groups;
+  const violations = new ViolationSink();
+  for (const reason of world.livenessProblems) violations.report("liveness", { atMicros: world.sim.now, detail: reason });
+  world.reportViolations(violations, losses);
   const hasGroups = scenario.consumers.some((c) => c.group !== null);
   const counts: Record<ExpectMetric, number> = {
     "lost-acked": losses.lostAcked,
@@ -67,8 +76,9 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink)
     redelivered: groups.redelivered,
     rebalances: groups.rebalances,
     "commit-failed": groups.commitFailed,
+    ...(Object.fromEntries(INVARIANTS.map((name) => [name, violations.count(name)])) as Record<(typeof INVARIANTS)[number], number>),
   };
-  const expectations = scenario.expect.conditions.map((e) => ({ metric: e.metric, text: `${e.metric} ${e.text}`, actual: counts[e.metric], met: meets(e, counts[e.metric]) }));
+  const expectations = scenario.expect.conditions.map((e) => ({ name: e.metric, text: `${e.metric} ${e.text}`, actual: counts[e.metric], ok: meets(e, counts[e.metric]) }));
   const loadSeconds = scenario.durationMicros / 1_000_000;
   return {
     scenario: scenario.name,
@@ -76,7 +86,10 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink)
     profile: scenario.profile,
     seed,
     fingerprint: world.sim.fingerprint.toString(),
-    ok: phases.bootstrapped && expectations.every((e) => e.met),
+    // The verdict: the expectations where the file states some, else "no violation".
+    ok: phases.bootstrapped && expectations.every((e) => e.ok) && (scenario.expect.stated || violations.list().length === 0),
+    violations: violations.list(),
+    verdictBasis: scenario.expect.stated ? "expectations" : "no violation",
     sent: ledger.sent,
     acked: ledger.acked,
     failed: ledger.failed,

@@ -179,7 +179,26 @@ export type Fault =
   | (FaultBase & { readonly verb: DiskVerb; readonly node: NodeSelector; readonly factor: number });
 
 /** The counts a run reports that a scenario may state expectations about. */
-export const EXPECT_METRICS = ["lost-acked", "sent", "acked", "failed", "processed", "unprocessed", "redelivered", "rebalances", "commit-failed"] as const;
+/** Invariants the checkers report (their violation counts can be expected too). */
+export const INVARIANTS = [
+  "lost-write",
+  "duplicate",
+  "inconsistent-offsets",
+  "poll-skip",
+  "nonmonotonic-poll",
+  "nonmonotonic-send",
+  "unseen",
+  "one-leader-per-epoch",
+  "leader-in-isr",
+  "isr-within-replicas",
+  "committed-prefix",
+  "leader-completeness",
+  "hw-monotonic",
+  "liveness",
+] as const;
+export type Invariant = (typeof INVARIANTS)[number];
+
+export const EXPECT_METRICS = ["lost-acked", "sent", "acked", "failed", "processed", "unprocessed", "redelivered", "rebalances", "commit-failed", ...INVARIANTS] as const;
 export type ExpectMetric = (typeof EXPECT_METRICS)[number];
 export type Comparison = "==" | ">" | ">=" | "<" | "<=";
 

@@ -1,7 +1,8 @@
 import { Simulation, type Micros, type TraceSink } from "../../sim/index.ts";
 import { Broker } from "../broker/Broker.ts";
 import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
-import { ProduceLedger, type CommittedValues } from "../check/ProduceLedger.ts";
+import { ProduceLedger, type CommittedValues, type LossReport } from "../check/ProduceLedger.ts";
+import type { ViolationSink } from "../check/Violation.ts";
 import { ConsumeLedger } from "../check/ConsumeLedger.ts";
 import { ConsumerHost } from "../client/consumer/ConsumerHost.ts";
 import { consumerNodeNames, type Scenario } from "../scenario/types.ts";
@@ -196,6 +197,23 @@ export class World {
         } };
         this.sim.addNode(name, (ctx) => new ProducerWorkload(ctx, producerIndex, load, options, observer));
         this.producerNodes.push(name);
+      }
+    }
+  }
+
+  /**
+   * Violations read from the run's outcome: acknowledged records missing from the final
+   * committed log (lost-write), values written at two offsets (duplicate).
+   */
+  reportViolations(sink: ViolationSink, losses: LossReport): void {
+    for (const e of losses.examples) {
+      sink.report("lost-write", { atMicros: this.sim.now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: "acknowledged, absent from the final committed log" });
+    }
+    for (let i = losses.examples.length; i < losses.lostAcked; i++) sink.report("lost-write", { atMicros: this.sim.now, detail: "acknowledged, absent from the final committed log" });
+    for (const [partitionKey, values] of this.committedValues()) {
+      if (!values) continue;
+      for (const [valueId, offsets] of values) {
+        if (offsets.length > 1) sink.report("duplicate", { atMicros: this.sim.now, offset: offsets[1], valueId, detail: `value at offsets ${offsets.join(", ")} of ${partitionKey}` });
       }
     }
   }

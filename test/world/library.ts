@@ -51,7 +51,7 @@ export function describeLibraryScenarios(files: readonly string[]): void {
         const summary = run("1");
         expect(summary.bootstrapped).toBe(true);
         expect(summary.sent).toBeGreaterThan(0);
-        expect(summary.expectations.filter((e) => !e.met).map((e) => `${e.text}, got ${e.actual}`)).toEqual([]);
+        expect(summary.expectations.filter((e) => !e.ok).map((e) => `${e.text}, got ${e.actual}`)).toEqual([]);
         expect(summary.ok).toBe(true);
       });
 

@@ -1,0 +1,353 @@
+import type { PartitionLog } from "../../broker/PartitionLog.ts";
+import type { BrokerObserver } from "../../broker/ReplicaManager.ts";
+import { batchNextOffset, recordOffset } from "../../broker/log/storedBatch.ts";
+import type { ViolationSink } from "../Violation.ts";
+
+/** What the checker reads from a replica log (PartitionLog satisfies it). */
+export type ReadableLog = Pick<PartitionLog, "logStartOffset" | "logEndOffset" | "highWatermark" | "read">;
+
+/** A replica's partition state as the broker holds it (Partition satisfies it). */
+export interface ReplicaStateView {
+  readonly isr: readonly number[];
+  readonly replicas: readonly number[];
+}
+
+/** One replica at the end of the run (Partition satisfies it). */
+export interface FinalReplica {
+  readonly topic: string;
+  readonly partition: number;
+  readonly brokerId: number;
+  readonly isLeader: boolean;
+  readonly leaderEpoch: number;
+  readonly isr: readonly number[];
+  readonly log: ReadableLog;
+}
+
+/** A live broker at the end of the run (Broker satisfies it). */
+export interface FinalBroker {
+  readonly replicas: { allPartitions(): readonly FinalReplica[] };
+}
+
+/** topic -> partition -> assigned replicas, or a function answering the same. */
+export type Assignment =
+  | ReadonlyMap<string, readonly (readonly number[])[]>
+  | ((topic: string, partition: number) => readonly number[] | undefined);
+
+export interface ReplicationCheckerOptions {
+  /**
+   * The log of `topic`/`partition` on `broker` now, or undefined (the broker is down, or
+   * has no replica). Without it leader-completeness is not checked.
+   */
+  readonly logOf?: (broker: number, topic: string, partition: number) => ReadableLog | undefined;
+  /**
+   * The replica's partition state now (the ISR and replicas the controller gave it). With
+   * it, becameLeader also checks leader-in-isr and isr-within-replicas on the state the
+   * new leader starts from, and the assigned replicas default to the replica's own list.
+   */
+  readonly stateOf?: (broker: number, topic: string, partition: number) => ReplicaStateView | undefined;
+  /** The assigned replicas, for isr-within-replicas; partitions missing here fall back to stateOf. */
+  readonly assignment?: Assignment;
+}
+
+/** The invariant names this checker reports. */
+export const REPLICATION_INVARIANTS = [
+  "one-leader-per-epoch",
+  "leader-in-isr",
+  "isr-within-replicas",
+  "committed-prefix",
+  "leader-completeness",
+  "hw-monotonic",
+] as const;
+
+const READ_BYTES = 1 << 20;
+const INITIAL_CAPACITY = 1024;
+
+/** One leader tenure of a broker (from its becameLeader to the next). */
+interface Tenure {
+  epoch: number;
+  lastHw: number;
+}
+
+/** What the checker knows of one partition. */
+class PartitionTrack {
+  /** Leader epoch -> the broker that became leader in it. */
+  readonly leaders = new Map<number, number>();
+  maxEpoch = -1;
+  /** The broker that became leader with the largest epoch, -1 before any. */
+  currentLeader = -1;
+  /** Broker -> its current (or last) tenure as leader. */
+  readonly tenures = new Map<number, Tenure>();
+  /** committed[offset] = the value id committed there; NaN where unknown (compacted, never read). */
+  committed = new Float64Array(INITIAL_CAPACITY).fill(NaN);
+  /** Offsets below this are recorded as committed (where known). */
+  committedEnd = 0;
+  /** The next offset to read from the current leader's log as its HW advances. */
+  recordFrom = 0;
+
+  setCommitted(offset: number, valueId: number): void {
+    if (offset >= this.committed.length) {
+      let size = this.committed.length * 2;
+      while (size <= offset) size *= 2;
+      const grown = new Float64Array(size).fill(NaN);
+      grown.set(this.committed);
+      this.committed = grown;
+    }
+    this.committed[offset] = valueId;
+  }
+
+  committedAt(offset: number): number {
+    return offset < this.committed.length ? this.committed[offset]! : NaN;
+  }
+}
+
+/**
+ * Visits every record of `log` at offsets in [from, to), in offset order (gaps of a
+ * compacted log are skipped). Reads to the log end, so a batch straddling `to` counts.
+ */
+export function forEachRecord(log: ReadableLog, from: number, to: number, visit: (offset: number, valueId: number) => void): void {
+  let offset = Math.max(from, log.logStartOffset);
+  const end = Math.min(to, log.logEndOffset);
+  while (offset < end) {
+    const batches = log.read(offset, READ_BYTES, log.logEndOffset);
+    if (batches === "OFFSET_OUT_OF_RANGE" || batches.length === 0) return;
+    const before = offset;
+    for (const b of batches) {
+      for (let i = 0; i < b.records.length; i++) {
+        const o = recordOffset(b, i);
+        if (o >= offset && o < end) visit(o, b.records[i]!.valueId);
+      }
+      offset = Math.max(offset, batchNextOffset(b));
+      if (offset >= end) return;
+    }
+    if (offset <= before) return; // no progress: an inconsistent log; stop rather than spin
+  }
+}
+
+/**
+ * Kafka's replication invariants (as in the TLA+ models of Kafka's replication), checked
+ * from the brokers' observer callbacks as the run goes and from the final replica logs:
+ *
+ * - one-leader-per-epoch: at most one broker becomes leader of a partition in a given epoch;
+ * - leader-in-isr: the ISR a leader applies (or starts its tenure with) contains the leader;
+ * - isr-within-replicas: every ISR member is an assigned replica;
+ * - hw-monotonic: the HW a leader announces never goes back within one tenure (from its
+ *   becameLeader to the next; a new leader's HW may legitimately start below its
+ *   predecessor's, as in Kafka);
+ * - leader-completeness: every record committed by the current leader (below its HW when
+ *   the HW moved past it) is, at the same offset, in the log of every broker that later
+ *   becomes leader; an unclean election breaks it, and it is reported (the scenario says
+ *   whether it expects it). After a loss the partition's committed history restarts where
+ *   the new leader's log first differs, so one loss is reported once per record;
+ * - committed-prefix (at `finish`): the final leader and the live members of its ISR agree
+ *   on every record below the smallest of their high watermarks.
+ *
+ * HW announcements of a stale leader (one whose epoch is not the newest) count for
+ * hw-monotonic but not as commits: what a zombie acknowledged is the client checkers' job.
+ * It only observes; the state per partition is one typed array of committed value ids.
+ */
+export class ReplicationChecker implements BrokerObserver {
+  private readonly tracks = new Map<string, PartitionTrack[]>();
+  private lastMicros = 0;
+
+  constructor(
+    private readonly sink: ViolationSink,
+    private readonly options: ReplicationCheckerOptions = {},
+  ) {}
+
+  // ---- BrokerObserver -------------------------------------------------------------------
+
+  becameLeader(broker: number, topic: string, partition: number, leaderEpoch: number, atMicros: number): void {
+    this.lastMicros = atMicros;
+    const t = this.track(topic, partition);
+    const previous = t.leaders.get(leaderEpoch);
+    if (previous !== undefined && previous !== broker) {
+      this.sink.report("one-leader-per-epoch", {
+        atMicros, topic, partition,
+        detail: `brokers ${previous} and ${broker} both became leader of ${topic}-${partition} in epoch ${leaderEpoch}`,
+      });
+    } else t.leaders.set(leaderEpoch, broker);
+    t.tenures.set(broker, { epoch: leaderEpoch, lastHw: -1 });
+
+    const state = this.options.stateOf?.(broker, topic, partition);
+    if (state) {
+      this.checkLeaderInIsr(broker, topic, partition, state.isr, atMicros, `starting epoch ${leaderEpoch}`);
+      this.checkIsrWithinReplicas(broker, topic, partition, state.isr, atMicros, state.replicas);
+    }
+
+    if (leaderEpoch < t.maxEpoch) return; // a stale decision: it commits nothing we track
+    t.maxEpoch = leaderEpoch;
+    t.currentLeader = broker;
+    this.checkCompleteness(t, broker, topic, partition, leaderEpoch, atMicros);
+  }
+
+  highWatermarkChanged(broker: number, topic: string, partition: number, hw: number, atMicros: number): void {
+    this.lastMicros = atMicros;
+    const t = this.track(topic, partition);
+    let tenure = t.tenures.get(broker);
+    if (!tenure) t.tenures.set(broker, (tenure = { epoch: -1, lastHw: -1 }));
+    if (hw < tenure.lastHw) {
+      this.sink.report("hw-monotonic", {
+        atMicros, topic, partition, offset: hw,
+        detail: `leader ${broker} of ${topic}-${partition} (epoch ${tenure.epoch}) moved its high watermark back from ${tenure.lastHw} to ${hw}`,
+      });
+      return;
+    }
+    tenure.lastHw = hw;
+    if (broker !== t.currentLeader || tenure.epoch !== t.maxEpoch || hw <= t.recordFrom) return;
+    const log = this.options.logOf?.(broker, topic, partition);
+    if (!log) return;
+    forEachRecord(log, t.recordFrom, hw, (offset, valueId) => t.setCommitted(offset, valueId));
+    t.recordFrom = hw;
+    if (hw > t.committedEnd) t.committedEnd = hw;
+  }
+
+  isrChanged(broker: number, topic: string, partition: number, isr: readonly number[], atMicros: number): void {
+    this.lastMicros = atMicros;
+    this.checkLeaderInIsr(broker, topic, partition, isr, atMicros, "after an ISR change");
+    this.checkIsrWithinReplicas(broker, topic, partition, isr, atMicros, this.options.stateOf?.(broker, topic, partition)?.replicas);
+  }
+
+  // ---- end of run -----------------------------------------------------------------------
+
+  /**
+   * committed-prefix on the final state: per partition, the leader with the newest epoch
+   * among the live brokers and the live members of its ISR must hold the same value at
+   * every offset below the smallest of their high watermarks (offsets one of them has
+   * compacted or deleted are skipped). Partitions with no live leader are skipped.
+   */
+  finish(brokers: Iterable<FinalBroker>, atMicros = this.lastMicros): void {
+    const byPartition = new Map<string, FinalReplica[]>();
+    for (const b of brokers) {
+      for (const r of b.replicas.allPartitions()) {
+        const k = `${r.topic}-${r.partition}`;
+        const list = byPartition.get(k);
+        if (list) list.push(r);
+        else byPartition.set(k, [r]);
+      }
+    }
+    for (const replicas of byPartition.values()) {
+      let leader: FinalReplica | undefined;
+      for (const r of replicas) if (r.isLeader && (!leader || r.leaderEpoch > leader.leaderEpoch)) leader = r;
+      if (!leader) continue;
+      const members = replicas.filter((r) => r === leader || (r.brokerId !== leader.brokerId && leader.isr.includes(r.brokerId)));
+      if (members.length < 2) continue;
+      let bound = Infinity;
+      let from = 0;
+      for (const m of members) {
+        bound = Math.min(bound, m.log.highWatermark);
+        from = Math.max(from, m.log.logStartOffset);
+      }
+      if (from >= bound) continue;
+      const values = new Float64Array(bound - from).fill(NaN);
+      forEachRecord(leader.log, from, bound, (offset, valueId) => (values[offset - from] = valueId));
+      for (const m of members) {
+        if (m === leader) continue;
+        forEachRecord(m.log, from, bound, (offset, valueId) => {
+          const expected = values[offset - from]!;
+          if (Number.isNaN(expected) || expected === valueId) return;
+          this.sink.report("committed-prefix", {
+            atMicros, topic: leader.topic, partition: leader.partition, offset, valueId,
+            detail: `below the committed point ${bound} of ${leader.topic}-${leader.partition}, broker ${m.brokerId} has value ${valueId} at offset ${offset} where leader ${leader.brokerId} has ${expected}`,
+          });
+        });
+      }
+    }
+  }
+
+  // ---- for tests and summaries ----------------------------------------------------------
+
+  /** The offset below which the partition's committed records are recorded (0 before any). */
+  committedEnd(topic: string, partition: number): number {
+    return this.tracks.get(topic)?.[partition]?.committedEnd ?? 0;
+  }
+
+  /** The value id recorded as committed at an offset, or undefined. */
+  committedValue(topic: string, partition: number, offset: number): number | undefined {
+    const v = this.tracks.get(topic)?.[partition]?.committedAt(offset);
+    return v === undefined || Number.isNaN(v) ? undefined : v;
+  }
+
+  /** Leader epoch -> broker, in epoch order, for one partition. */
+  leadersByEpoch(topic: string, partition: number): [number, number][] {
+    return [...(this.tracks.get(topic)?.[partition]?.leaders ?? [])].sort((a, b) => a[0] - b[0]);
+  }
+
+  // ---- checks ---------------------------------------------------------------------------
+
+  private track(topic: string, partition: number): PartitionTrack {
+    let byPartition = this.tracks.get(topic);
+    if (!byPartition) this.tracks.set(topic, (byPartition = []));
+    let t = byPartition[partition];
+    if (!t) byPartition[partition] = t = new PartitionTrack();
+    return t;
+  }
+
+  private checkLeaderInIsr(broker: number, topic: string, partition: number, isr: readonly number[], atMicros: number, when: string): void {
+    if (isr.includes(broker)) return;
+    this.sink.report("leader-in-isr", {
+      atMicros, topic, partition,
+      detail: `leader ${broker} of ${topic}-${partition} is not in its ISR [${isr.join(", ")}] ${when}`,
+    });
+  }
+
+  private checkIsrWithinReplicas(
+    broker: number,
+    topic: string,
+    partition: number,
+    isr: readonly number[],
+    atMicros: number,
+    fallback: readonly number[] | undefined,
+  ): void {
+    const replicas = this.assigned(topic, partition) ?? fallback;
+    if (!replicas) return;
+    for (const r of isr) {
+      if (replicas.includes(r)) continue;
+      this.sink.report("isr-within-replicas", {
+        atMicros, topic, partition,
+        detail: `leader ${broker} of ${topic}-${partition} has ISR [${isr.join(", ")}] with ${r}, not an assigned replica of [${replicas.join(", ")}]`,
+      });
+    }
+  }
+
+  private assigned(topic: string, partition: number): readonly number[] | undefined {
+    const a = this.options.assignment;
+    if (!a) return undefined;
+    return typeof a === "function" ? a(topic, partition) : a.get(topic)?.[partition];
+  }
+
+  /**
+   * A broker became leader with the newest epoch: its log must hold every recorded
+   * committed record at the same offset (offsets below its log start, or in a compaction
+   * gap, cannot be told and are skipped). Each missing or different record is reported;
+   * the committed history then restarts at the first one.
+   */
+  private checkCompleteness(t: PartitionTrack, broker: number, topic: string, partition: number, epoch: number, atMicros: number): void {
+    const log = this.options.logOf?.(broker, topic, partition);
+    if (!log) {
+      t.recordFrom = t.committedEnd;
+      return;
+    }
+    const end = t.committedEnd;
+    let firstBad = end;
+    const lost = (offset: number, expected: number, found: string): void => {
+      if (offset < firstBad) firstBad = offset;
+      this.sink.report("leader-completeness", {
+        atMicros, topic, partition, offset, valueId: expected,
+        detail: `broker ${broker}, leader of ${topic}-${partition} in epoch ${epoch}, ${found} at offset ${offset} where value ${expected} was committed`,
+      });
+    };
+    forEachRecord(log, 0, end, (offset, valueId) => {
+      const expected = t.committedAt(offset);
+      if (!Number.isNaN(expected) && expected !== valueId) lost(offset, expected, `has value ${valueId}`);
+    });
+    for (let o = Math.max(log.logEndOffset, log.logStartOffset); o < end; o++) {
+      const expected = t.committedAt(o);
+      if (!Number.isNaN(expected)) lost(o, expected, `has nothing (log end ${log.logEndOffset})`);
+    }
+    if (firstBad < end) {
+      t.committed.fill(NaN, firstBad, Math.min(end, t.committed.length));
+      t.committedEnd = firstBad;
+    }
+    t.recordFrom = t.committedEnd;
+  }
+}
