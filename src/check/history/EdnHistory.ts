@@ -36,7 +36,8 @@ export function writeHistoryEdn(history: History, path: string): void {
 
 /**
  * The integer key of each topic-partition in the EDN form, as `topic-p` labels (`topic-?`
- * for a topic's unknown-partition key), index = key. Call after the history is complete.
+ * for a topic's unknown-partition key), index = key. Call after writing the EDN form:
+ * sends still pending at the end get their topic's unknown-partition key as it is written.
  */
 export function ednKeys(history: History): string[] {
   const labels: string[] = [];
