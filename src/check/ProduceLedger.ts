@@ -55,6 +55,23 @@ export class ProduceLedger {
     },
   };
 
+  /**
+   * Jepsen's nonmonotonic-send: per producer and partition, in send order (value ids grow
+   * with each producer's sends), acknowledged offsets must grow too. Reports each step back.
+   */
+  nonmonotonicSends(report: (e: { valueId: number; topic: string; partition: number; offset: number; previous: number }) => void, valuesPerProducer: number): void {
+    const last = new Map<string, { valueId: number; offset: number }>();
+    const ids = [...this.ackedRecords.keys()].sort((a, b) => a - b);
+    for (const valueId of ids) {
+      const r = this.ackedRecords.get(valueId)!;
+      if (r.offset < 0) continue; // acks=0: no offset to compare
+      const key = `${Math.floor(valueId / valuesPerProducer)}:${r.topic}-${r.partition}`;
+      const before = last.get(key);
+      if (before && r.offset < before.offset) report({ valueId, topic: r.topic, partition: r.partition, offset: r.offset, previous: before.offset });
+      last.set(key, { valueId, offset: r.offset });
+    }
+  }
+
   /** Acknowledged records for which `seen` is false (unprocessed by a consumer group, say). */
   ackedNot(seen: (valueId: number) => boolean): number {
     let n = 0;

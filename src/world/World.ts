@@ -6,7 +6,7 @@ import type { ViolationSink } from "../check/Violation.ts";
 import { ConsumeLedger } from "../check/ConsumeLedger.ts";
 import { ConsumerHost } from "../client/consumer/ConsumerHost.ts";
 import { consumerNodeNames, type Scenario } from "../scenario/types.ts";
-import { ProducerWorkload } from "../workload/ProducerWorkload.ts";
+import { ProducerWorkload, VALUES_PER_PRODUCER } from "../workload/ProducerWorkload.ts";
 import { AdminProcess } from "./AdminProcess.ts";
 import { brokerOptionsFrom } from "./brokerOptions.ts";
 import { consumerOptionsFrom, groupConsumerOptionsFrom, producerOptionsFrom } from "./clientOptions.ts";
@@ -210,6 +210,10 @@ export class World {
       sink.report("lost-write", { atMicros: this.sim.now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: "acknowledged, absent from the final committed log" });
     }
     for (let i = losses.examples.length; i < losses.lostAcked; i++) sink.report("lost-write", { atMicros: this.sim.now, detail: "acknowledged, absent from the final committed log" });
+    this.ledger.nonmonotonicSends(
+      (e) => sink.report("nonmonotonic-send", { atMicros: this.sim.now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: `acknowledged at offset ${e.offset} after a previous send of the same producer at ${e.previous}` }),
+      VALUES_PER_PRODUCER,
+    );
     for (const [partitionKey, values] of this.committedValues()) {
       if (!values) continue;
       for (const [valueId, offsets] of values) {

@@ -1,5 +1,5 @@
 import { writeLinesToFile } from "./ChunkedFile.ts";
-import { type History, OpKind, type OpView, type SendView } from "./History.ts";
+import { type History, OpKind, type OpView, type PolledRecordView, type SendView } from "./History.ts";
 import { JepsenProcesses } from "./JepsenProcesses.ts";
 
 /**
@@ -106,8 +106,9 @@ class EdnWriter {
   private pollMap(poll: number): string {
     const byKey = new Map<number, string[]>();
     const [first, end] = this.history.pollRecordRange(poll);
+    const r = {} as PolledRecordView;
     for (let row = first; row < end; row++) {
-      const r = this.history.readPolledRecord(row);
+      this.history.readPolledRecord(row, r);
       let pairs = byKey.get(r.topicPartitionId);
       if (!pairs) byKey.set(r.topicPartitionId, (pairs = []));
       pairs.push(`[${r.offset} ${r.valueId}]`);

@@ -1,3 +1,5 @@
+import { assert } from "../../../sim/index.ts";
+
 /**
  * Jepsen's processes are single-threaded: one outstanding operation each, and a process
  * whose operation ended in :info is never used again (it "crashed"). A ksim client has
@@ -31,7 +33,8 @@ export class JepsenProcesses {
 
   /** Completes the operation `client` started on Jepsen process `process`. */
   complete(client: number, process: number, crashed: boolean): void {
-    const lane = this.busy[client]!.indexOf(process);
+    const lane = this.busy[client]?.indexOf(process) ?? -1;
+    assert(lane >= 0, () => `history: client ${client} completed an operation it had not started on process ${process}`);
     this.busy[client]![lane] = -1;
     if (crashed) this.current[client]![lane] = -1;
   }

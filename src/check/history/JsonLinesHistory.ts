@@ -1,5 +1,5 @@
 import { writeLinesToFile } from "./ChunkedFile.ts";
-import { type History, OpKind, type OpView, type SendView } from "./History.ts";
+import { type History, OpKind, type OpView, type PolledRecordView, type SendView } from "./History.ts";
 
 /**
  * The history as JSON lines, ksim's own form: one operation a line,
@@ -77,8 +77,9 @@ interface PartitionRecords {
 function pollValue(history: History, poll: number): PartitionRecords[] {
   const byPartition = new Map<number, PartitionRecords>();
   const [first, end] = history.pollRecordRange(poll);
+  const r = {} as PolledRecordView;
   for (let row = first; row < end; row++) {
-    const r = history.readPolledRecord(row);
+    history.readPolledRecord(row, r);
     let entry = byPartition.get(r.topicPartitionId);
     if (!entry) {
       entry = { topic: r.topic, partition: r.partition, records: [] };
