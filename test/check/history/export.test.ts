@@ -56,6 +56,23 @@ describe("history: the EDN form jepsen.tests.kafka reads", () => {
     expect(edn.some((line) => line.includes(":commit"))).toBe(false);
   });
 
+  it("keeps each Jepsen process single-threaded, and never reuses one after :info", () => {
+    const h = scriptedHistory();
+    for (let i = 0; i < 200; i++) h.sendInvoked("producer-2", 2000 + i, "orders", null, 5e9 + i);
+    for (let i = 0; i < 200; i += 2) h.sendFailed("producer-2", 3000 + i, 5e9 + i, i % 4 === 0, 0);
+    for (let i = 1; i < 200; i += 2) h.sendOk("producer-2", 4000 + i, 5e9 + i, 0, i);
+    const outstanding = new Map<number, boolean>();
+    const crashed = new Set<number>();
+    for (const line of lines((emit) => historyEdnLines(h, emit))) {
+      const [, type, process] = /^\{:type :(\w+), .*:process (\d+),/.exec(line)!;
+      const p = Number(process);
+      expect(crashed.has(p)).toBe(false);
+      expect(outstanding.get(p) ?? false).toBe(type !== "invoke");
+      outstanding.set(p, type === "invoke");
+      if (type === "info") crashed.add(p);
+    }
+  });
+
   it("maps topic-partitions to integer keys in order of first appearance", () => {
     const h = scriptedHistory();
     historyEdnLines(h, () => {});
