@@ -1,6 +1,7 @@
 import type { PartitionLog } from "../../broker/PartitionLog.ts";
 import type { BrokerObserver } from "../../broker/ReplicaManager.ts";
 import { batchNextOffset, recordOffset } from "../../broker/log/storedBatch.ts";
+import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
 import type { ViolationSink } from "../Violation.ts";
 
 /** What the checker reads from a replica log (PartitionLog satisfies it). */
@@ -60,6 +61,11 @@ export const REPLICATION_INVARIANTS = [
 ] as const;
 
 const READ_BYTES = 1 << 20;
+
+/** A workload value id's sequence within its producer (value ids are producer index * 1e9 + sequence). */
+function producerSequence(valueId: number): number | undefined {
+  return valueId > 0 ? valueId % VALUES_PER_PRODUCER : undefined;
+}
 const INITIAL_CAPACITY = 1024;
 
 /** One leader tenure of a broker (from its becameLeader to the next). */
@@ -246,7 +252,7 @@ export class ReplicationChecker implements BrokerObserver {
           const expected = values[offset - from]!;
           if (Number.isNaN(expected) || expected === valueId) return;
           this.sink.report("committed-prefix", {
-            atMicros, topic: leader.topic, partition: leader.partition, offset, valueId,
+            atMicros, topic: leader.topic, partition: leader.partition, offset, valueId, producerSequence: producerSequence(valueId),
             detail: `below the committed point ${bound} of ${leader.topic}-${leader.partition}, broker ${m.brokerId} has value ${valueId} at offset ${offset} where leader ${leader.brokerId} has ${expected}`,
           });
         });
@@ -332,7 +338,7 @@ export class ReplicationChecker implements BrokerObserver {
     const lost = (offset: number, expected: number, found: string): void => {
       if (offset < firstBad) firstBad = offset;
       this.sink.report("leader-completeness", {
-        atMicros, topic, partition, offset, valueId: expected,
+        atMicros, topic, partition, offset, valueId: expected, producerSequence: producerSequence(expected),
         detail: `broker ${broker}, leader of ${topic}-${partition} in epoch ${epoch}, ${found} at offset ${offset} where value ${expected} was committed`,
       });
     };
