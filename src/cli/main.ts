@@ -26,7 +26,8 @@ function program(): Command {
     .option("--seed <seed>", "the seed of the runs", "1")
     .option("--json", "print one JSON object")
     .option("--trace <file>", "write the run's events to FILE as JSON lines")
-    .action((paths: string[], options: { seed: string; json?: boolean; trace?: string }) => {
+    .option("--history <file>", "write the client-visible history to FILE: EDN for jepsen.tests.kafka if it ends in .edn, else JSON lines")
+    .action((paths: string[], options: { seed: string; json?: boolean; trace?: string; history?: string }) => {
       exitCode = runCommand(paths, options);
     });
 

@@ -1,15 +1,18 @@
 import chalk from "chalk";
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { formatScenarioErrors, loadScenarioFile, type Scenario, type ScenarioError } from "../scenario/index.ts";
 import { runScenario, type RunSummary } from "./runScenario.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { UsageError } from "./UsageError.ts";
+import { writeHistory } from "../check/history/index.ts";
 
 export interface RunOptions {
   readonly seed?: string;
   readonly json?: boolean;
   readonly trace?: string;
+  /** Where to write the client-visible history: EDN (jepsen.tests.kafka) if it ends in .edn, JSON lines otherwise. */
+  readonly history?: string;
 }
 
 /** Scenario files named on the command line; a directory stands for its .yaml files, sorted. */
@@ -50,12 +53,19 @@ export function loadAll(files: readonly string[]): Scenario[] {
 export function runCommand(paths: readonly string[], options: RunOptions): number {
   const scenarios = loadAll(expandScenarioPaths(paths));
   if (options.trace && scenarios.length > 1) throw new UsageError("--trace needs a single scenario");
+  if (options.history && scenarios.length > 1) throw new UsageError("--history needs a single scenario");
+  if (options.trace) checkWritable(options.trace, "--trace");
+  if (options.history) checkWritable(options.history, "--history");
   const seed = options.seed ?? "1";
   const summaries: RunSummary[] = [];
   for (const scenario of scenarios) {
     const trace = options.trace ? new TraceFile(options.trace) : null;
     try {
-      summaries.push(runScenario(scenario, seed, trace?.sink));
+      summaries.push(
+        runScenario(scenario, seed, trace?.sink, (world) => {
+          if (options.history) writeHistory(world.history, options.history);
+        }),
+      );
       trace?.finish();
     } catch (error) {
       trace?.abandon();
@@ -107,6 +117,18 @@ function formatSummary(s: RunSummary, oneLine: boolean): string {
 function formatErrors(errors: Readonly<Record<string, number>>): string {
   const entries = Object.entries(errors);
   return entries.length === 0 ? "" : ` (${entries.map(([e, n]) => `${e} ${n}`).join(", ")})`;
+}
+
+/** A flag's output file must be creatable: its directory exists and is a directory (checked before any run). */
+function checkWritable(path: string, flag: string): void {
+  const dir = dirname(path);
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`${flag} ${path}: the directory ${dir} does not exist`);
 }
 
 export function validateCommand(paths: readonly string[]): number {

@@ -55,9 +55,10 @@ export interface RunSummary {
 }
 
 /** Runs a scenario with a seed and judges it. Deterministic: the same inputs give the same summary. */
-export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink): RunSummary {
+export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink, afterRun?: (world: World) => void): RunSummary {
   const world = new World(scenario, seed, trace);
   const phases = world.run();
+  afterRun?.(world);
   const ledger = world.ledger;
   const losses = ledger.losses(world.committedValues());
   const groups = world.groups;

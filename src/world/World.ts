@@ -2,7 +2,8 @@ import { Simulation, type Micros, type TraceSink } from "../../sim/index.ts";
 import { Broker } from "../broker/Broker.ts";
 import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
 import { ProduceLedger, type CommittedValues, type LossReport } from "../check/ProduceLedger.ts";
-import type { ViolationSink } from "../check/Violation.ts";
+import { ViolationSink } from "../check/Violation.ts";
+import { ReplicationChecker } from "../check/replication/index.ts";
 import { ConsumeLedger } from "../check/ConsumeLedger.ts";
 import { ConsumerHost } from "../client/consumer/ConsumerHost.ts";
 import { consumerNodeNames, type Scenario } from "../scenario/types.ts";
@@ -13,6 +14,8 @@ import { consumerOptionsFrom, groupConsumerOptionsFrom, producerOptionsFrom } fr
 import { GroupLedger } from "../check/GroupLedger.ts";
 import { GroupConsumerHost } from "../client/consumer/group/GroupConsumerHost.ts";
 import { FaultRunner } from "./FaultRunner.ts";
+import { History } from "../check/history/index.ts";
+import { recordingGroupObserver, recordingProducerObserver, recordPoll } from "./recording.ts";
 import { livenessProblems } from "./liveness.ts";
 import { brokerOn, leaderOf, resolveSelector, type SelectorContext } from "./resolveSelector.ts";
 
@@ -42,6 +45,11 @@ export class World {
   readonly ledger = new ProduceLedger();
   readonly consumed = new ConsumeLedger();
   readonly groups = new GroupLedger();
+  /** The client-visible history (sends, polls, commits), in the style of Jepsen. */
+  readonly history = new History();
+  /** Where the checkers report what they find as the run goes. */
+  readonly violations = new ViolationSink();
+  private readonly replication: ReplicationChecker;
   /** The largest lag (summed over partitions) each group had at the moments it was sampled. */
   readonly maxLag = new Map<string, number>();
   private lastLagSampleMicros = -Infinity;
@@ -64,9 +72,14 @@ export class World {
     this.sim = new Simulation({ seed, trace, network: scenario.network });
     this.ensemble = addEnsemble(this.sim, { size: scenario.cluster.ensemble, disk: scenario.disk });
     this.brokerNodes = scenario.cluster.brokerNodes;
+    const partitionOf = (broker: number, topic: string, partition: number) => brokerOn(this.sim, this.brokerNodes[broker - 1]!)?.replicas.partition(topic, partition);
+    this.replication = new ReplicationChecker(this.violations, {
+      logOf: (b, t, p) => partitionOf(b, t, p)?.log,
+      stateOf: partitionOf,
+    });
     this.brokerNodes.forEach((node, i) => {
       const options = brokerOptionsFrom(scenario, i + 1);
-      this.sim.addNode(node, (ctx) => new Broker(ctx, options), { disk: scenario.disk });
+      this.sim.addNode(node, (ctx) => new Broker(ctx, options, this.replication), { disk: scenario.disk });
     });
     this.sim.addNode("admin", (ctx) => {
       const topics = scenario.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor }));
@@ -133,7 +146,14 @@ export class World {
       const options = consumerOptionsFrom(spec.config, brokerIds);
       const assignment = spec.partitions.map((partition) => ({ topic: spec.topic, partition }));
       for (const name of consumerNodeNames(spec)) {
-        this.sim.addNode(name, (ctx) => new ConsumerHost(ctx, options, assignment, { onRecords: (records) => this.consumed.record(ctx.now, records) }));
+        this.sim.addNode(name, (ctx) =>
+          new ConsumerHost(ctx, options, assignment, {
+            onRecords: (records) => {
+              this.consumed.record(ctx.now, records);
+              recordPoll(ctx, this.history, records);
+            },
+          }),
+        );
         this.consumerNodes.push(name);
       }
     }
@@ -151,7 +171,7 @@ export class World {
       const options = groupConsumerOptionsFrom(spec.config, brokerIds, spec.group);
       const hostOptions = { topics: [spec.topic], commitMode: spec.commit, processingMicrosPerRecord: spec.processingMicros };
       for (const name of consumerNodeNames(spec)) {
-        const node = this.sim.addNode(name, (ctx) => new GroupConsumerHost(ctx, options, hostOptions, { observer: this.groups.observer }), { startUp: false });
+        const node = this.sim.addNode(name, (ctx) => new GroupConsumerHost(ctx, options, hostOptions, { observer: recordingGroupObserver(ctx, this.groups.observer, this.history, spec.group!) }), { startUp: false });
         this.consumerNodes.push(name);
         this.sim.scheduleAt(loadStartMicros + spec.startMicros, this.sim.label("consumer-start"), () => node.restart());
         if (spec.stopMicros !== null) {
@@ -191,11 +211,9 @@ export class World {
           stopAtMicros,
         };
         const producerIndex = index;
-        const observer = { ...this.ledger.observer, acknowledged: (...args: Parameters<NonNullable<typeof this.ledger.observer.acknowledged>>) => {
-          this.ledger.observer.acknowledged!(...args);
-          this.sampleLag();
-        } };
-        this.sim.addNode(name, (ctx) => new ProducerWorkload(ctx, producerIndex, load, options, observer));
+        this.sim.addNode(name, (ctx) =>
+          new ProducerWorkload(ctx, producerIndex, load, options, recordingProducerObserver(ctx, this.ledger.observer, this.history, () => this.sampleLag())),
+        );
         this.producerNodes.push(name);
       }
     }
@@ -206,6 +224,9 @@ export class World {
    * committed log (lost-write), values written at two offsets (duplicate).
    */
   reportViolations(sink: ViolationSink, losses: LossReport): void {
+    const live = this.brokerNodes.map((n) => brokerOn(this.sim, n)).filter((b): b is Broker => b !== null);
+    this.replication.finish(live, this.sim.now);
+    for (const v of this.violations.list()) for (let i = 0; i < v.count; i++) sink.report(v.invariant, v.examples[i] ?? { atMicros: this.sim.now, detail: "(more of the same)" });
     for (const e of losses.examples) {
       sink.report("lost-write", { atMicros: this.sim.now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: "acknowledged, absent from the final committed log" });
     }

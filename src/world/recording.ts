@@ -1,0 +1,53 @@
+import type { NodeContext } from "../../sim/index.ts";
+import type { ProducerObserver } from "../client/producer/KafkaProducer.ts";
+import type { GroupConsumerObserver } from "../client/consumer/group/GroupConsumerObserver.ts";
+import type { ConsumedRecord } from "../client/consumer/Fetcher.ts";
+import type { History } from "../check/history/index.ts";
+
+/**
+ * Observers for one client node that feed both a run's ledgers and its history. The
+ * client's own node context gives the time; the node's name is the history's process.
+ */
+export function recordingProducerObserver(ctx: NodeContext, ledger: ProducerObserver, history: History, after?: () => void): ProducerObserver {
+  return {
+    sent: (record, topic) => {
+      ledger.sent?.(record, topic);
+      history.sendInvoked(ctx.name, ctx.now, topic, record.key, record.valueId);
+    },
+    acknowledged: (record, topic, partition, offset, latency) => {
+      ledger.acknowledged?.(record, topic, partition, offset, latency);
+      history.sendOk(ctx.name, ctx.now, record.valueId, partition, offset);
+      after?.();
+    },
+    failed: (record, topic, partition, error, maybeWritten, latency) => {
+      ledger.failed?.(record, topic, partition, error, maybeWritten, latency);
+      history.sendFailed(ctx.name, ctx.now, record.valueId, maybeWritten, partition);
+    },
+  };
+}
+
+export function recordPoll(ctx: NodeContext, history: History, records: readonly ConsumedRecord[]): void {
+  history.polled(
+    ctx.name,
+    ctx.now,
+    records.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset, valueId: r.record.valueId })),
+  );
+}
+
+export function recordingGroupObserver(ctx: NodeContext, ledger: GroupConsumerObserver, history: History, group: string): GroupConsumerObserver {
+  return {
+    ...ledger,
+    polled: (records, generation, member, at) => {
+      ledger.polled?.(records, generation, member, at);
+      recordPoll(ctx, history, records);
+    },
+    commitSucceeded: (offsets, generation, kind, at) => {
+      ledger.commitSucceeded?.(offsets, generation, kind, at);
+      for (const o of offsets) history.commit(ctx.name, at, group, o.topic, o.partition, o.offset, generation, true);
+    },
+    commitFailed: (offsets, generation, error, kind, at) => {
+      ledger.commitFailed?.(offsets, generation, error, kind, at);
+      for (const o of offsets) history.commit(ctx.name, at, group, o.topic, o.partition, o.offset, generation, false);
+    },
+  };
+}
