@@ -194,6 +194,8 @@ export const INVARIANTS = [
   "committed-prefix",
   "leader-completeness",
   "hw-monotonic",
+  "one-owner-per-generation",
+  "ensemble",
   "liveness",
 ] as const;
 export type Invariant = (typeof INVARIANTS)[number];

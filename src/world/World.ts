@@ -4,6 +4,7 @@ import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
 import { ProduceLedger, type CommittedValues, type LossReport } from "../check/ProduceLedger.ts";
 import { ViolationSink } from "../check/Violation.ts";
 import { ReplicationChecker } from "../check/replication/index.ts";
+import { EnsembleChecker, checkTree } from "../coord/EnsembleChecker.ts";
 import { ConsumeLedger } from "../check/ConsumeLedger.ts";
 import { ConsumerHost } from "../client/consumer/ConsumerHost.ts";
 import { consumerNodeNames, type Scenario } from "../scenario/types.ts";
@@ -50,6 +51,8 @@ export class World {
   /** Where the checkers report what they find as the run goes. */
   readonly violations = new ViolationSink();
   private readonly replication: ReplicationChecker;
+  /** The coordination ensemble's invariants (one leader per epoch, agreement, log matching). */
+  readonly ensembleChecker = new EnsembleChecker();
   /** The largest lag (summed over partitions) each group had at the moments it was sampled. */
   readonly maxLag = new Map<string, number>();
   private lastLagSampleMicros = -Infinity;
@@ -70,7 +73,7 @@ export class World {
     trace?: TraceSink,
   ) {
     this.sim = new Simulation({ seed, trace, network: scenario.network });
-    this.ensemble = addEnsemble(this.sim, { size: scenario.cluster.ensemble, disk: scenario.disk });
+    this.ensemble = addEnsemble(this.sim, { size: scenario.cluster.ensemble, disk: scenario.disk, observer: this.ensembleChecker });
     this.brokerNodes = scenario.cluster.brokerNodes;
     const partitionOf = (broker: number, topic: string, partition: number) => brokerOn(this.sim, this.brokerNodes[broker - 1]!)?.replicas.partition(topic, partition);
     this.replication = new ReplicationChecker(this.violations, {
@@ -227,6 +230,13 @@ export class World {
     const live = this.brokerNodes.map((n) => brokerOn(this.sim, n)).filter((b): b is Broker => b !== null);
     this.replication.finish(live, this.sim.now);
     for (const v of this.violations.list()) for (let i = 0; i < v.count; i++) sink.report(v.invariant, v.examples[i] ?? { atMicros: this.sim.now, detail: "(more of the same)" });
+    this.ensembleChecker.checkPrefixes();
+    for (const name of this.ensemble.names) {
+      const member = this.ensemble.member(name);
+      if (member) for (const problem of checkTree(member.tree)) this.ensembleChecker.violations.push(`${name}: ${problem}`);
+    }
+    for (const problem of this.ensembleChecker.violations) sink.report("ensemble", { atMicros: this.sim.now, detail: problem });
+    this.reportOwnership(sink);
     for (const e of losses.examples) {
       sink.report("lost-write", { atMicros: this.sim.now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: "acknowledged, absent from the final committed log" });
     }
@@ -239,6 +249,23 @@ export class World {
       if (!values) continue;
       for (const [valueId, offsets] of values) {
         if (offsets.length > 1) sink.report("duplicate", { atMicros: this.sim.now, offset: offsets[1], valueId, detail: `value at offsets ${offsets.join(", ")} of ${partitionKey}` });
+      }
+    }
+  }
+
+  /**
+   * One owner per partition and group generation: two members processing records of one
+   * partition under the same generation means two members were assigned it at once.
+   */
+  private reportOwnership(sink: ViolationSink): void {
+    const owners = new Map<string, string>();
+    for (const e of this.groups.processedStream()) {
+      const key = `${e.topic}-${e.partition}@${e.generation}`;
+      const owner = owners.get(key);
+      if (owner === undefined) owners.set(key, e.member);
+      else if (owner !== e.member) {
+        sink.report("one-owner-per-generation", { atMicros: e.atMicros, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: `${e.member} and ${owner} both processed it in generation ${e.generation}` });
+        owners.set(key, e.member);
       }
     }
   }
