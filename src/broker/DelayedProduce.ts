@@ -1,3 +1,4 @@
+import { PLANTED } from "../protocol/plantedBugs.ts";
 import type { EventHandle, NodeContext } from "../../sim/index.ts";
 import type { KafkaError } from "../protocol/errors.ts";
 import type { ProducePartitionResponse } from "../protocol/requests.ts";
@@ -67,6 +68,7 @@ export class DelayedProduce {
   private check(w: Waiting): KafkaError | null {
     const p = w.partition;
     if (!p.isLeader) return "NOT_LEADER_OR_FOLLOWER";
+    if (PLANTED.ackBeforeIsr) return "NONE"; // planted bug: acknowledge before the ISR has it
     if (p.highWatermark < w.requiredOffset) return null;
     return p.isr.length < p.options.minInsyncReplicas ? "NOT_ENOUGH_REPLICAS_AFTER_APPEND" : "NONE";
   }

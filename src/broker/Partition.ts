@@ -1,3 +1,4 @@
+import { PLANTED } from "../protocol/plantedBugs.ts";
 import { assert } from "../../sim/index.ts";
 import type { KafkaError } from "../protocol/errors.ts";
 import type { ProducerBatch, RecordBatch } from "../protocol/records.ts";
@@ -119,7 +120,7 @@ export class Partition {
     for (const r of this.isr) {
       if (r === this.brokerId) continue;
       const leo = this.remote.get(r)?.logEndOffset ?? -1;
-      if (leo < hw) hw = leo;
+      if (PLANTED.hwLargestLeo ? leo > hw : leo < hw) hw = leo; // planted bug: the largest instead of the smallest
     }
     if (hw <= this.log.highWatermark) return false;
     this.log.updateHighWatermark(hw);

@@ -1,3 +1,4 @@
+import { PLANTED } from "../protocol/plantedBugs.ts";
 import { produce, type Draft } from "immer";
 import { assert } from "../../sim/index.ts";
 import type { ZkError } from "./errors.ts";
@@ -104,9 +105,11 @@ export function applyTxn(state: TreeState, zxid: Zxid, txn: Txn): ApplyOutcome {
 
 function closeSession(state: TreeState, zxid: Zxid, sessionId: number): ApplyOutcome {
   const events: WatchEvent[] = [];
-  const owned = Object.keys(state.nodes)
-    .filter((p) => state.nodes[p]!.ephemeralOwner === sessionId)
-    .sort();
+  const owned = PLANTED.ephemeralOutlivesSession
+    ? [] // planted bug: the session's ephemerals stay behind
+    : Object.keys(state.nodes)
+        .filter((p) => state.nodes[p]!.ephemeralOwner === sessionId)
+        .sort();
   const next = produce(state, (d) => {
     for (const path of owned) removeNode(d, path, zxid, events);
     delete d.sessions[String(sessionId)];

@@ -1,3 +1,4 @@
+import { PLANTED } from "../../protocol/plantedBugs.ts";
 import { NO_LEADER } from "../zk/paths.ts";
 
 export interface ElectionInput {
@@ -24,6 +25,11 @@ export interface ElectionResult {
 export function electOfflinePartitionLeader(input: ElectionInput): ElectionResult | null {
   const live = new Set(input.liveBrokers);
   const liveIsr = input.isr.filter((r) => live.has(r));
+  if (PLANTED.uncleanWithIsrAlive) {
+    // Planted bug: prefer a live replica outside the ISR even though an ISR member is alive.
+    const outsider = input.replicas.find((r) => live.has(r) && !liveIsr.includes(r));
+    if (outsider !== undefined && liveIsr.length > 0) return { leader: outsider, isr: [outsider], unclean: true };
+  }
   const clean = input.replicas.find((r) => live.has(r) && liveIsr.includes(r));
   if (clean !== undefined) return { leader: clean, isr: liveIsr, unclean: false };
   if (!input.uncleanLeaderElectionEnabled) return null;
