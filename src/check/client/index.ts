@@ -1,0 +1,2 @@
+export { checkHistory } from "./checkHistory.ts";
+export type { CheckHistoryOptions, ClientCheckCounts } from "./checkHistory.ts";

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { History } from "../../../src/check/history/index.ts";
+import { ViolationSink } from "../../../src/check/Violation.ts";
+import { checkHistory, type CheckHistoryOptions } from "../../../src/check/client/index.ts";
+
+/** Acknowledges `values` (value id = offset + 1 unless given) at consecutive offsets of orders-`partition`, from `from`. */
+function produce(h: History, partition: number, offsets: readonly number[], valueOf = (o: number) => partition * 1000 + o + 1, at = 10): void {
+  for (const o of offsets) {
+    const v = valueOf(o);
+    h.sendInvoked("producer", at, "orders", null, v);
+    h.sendOk("producer", at + 1, v, partition, o);
+  }
+}
+
+/** A poll by `process` returning the given offsets of orders-`partition`, with the values `produce` gives them. */
+function poll(h: History, process: string, at: number, partition: number, offsets: readonly number[], valueOf = (o: number) => partition * 1000 + o + 1): void {
+  h.polled(process, at, offsets.map((o) => ({ topic: "orders", partition, offset: o, valueId: valueOf(o) })));
+}
+
+function check(h: History, options: Partial<CheckHistoryOptions> = {}): ViolationSink {
+  const sink = new ViolationSink();
+  checkHistory(h, sink, { atMicros: 1_000_000, ...options });
+  return sink;
+}
+
+const names = (sink: ViolationSink) => Object.fromEntries(sink.list().map((v) => [v.invariant, v.count]));
+
+describe("client checkers: a clean history is silent", () => {
+  it("in-order reads, redelivery after a rebalance, a hand-off between members, and empty polls give no violation", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2, 3, 4, 5, 6]);
+    produce(h, 1, [0, 1]);
+    poll(h, "app-1", 100, 0, [0, 1, 2]);
+    poll(h, "app-1", 110, 0, []);
+    poll(h, "app-1", 120, 0, [3]);
+    // A rebalance: app-1 rewinds to the committed offset 2 (at-least-once redelivery).
+    poll(h, "app-1", 130, 0, [2, 3]);
+    // The partition moves to app-2, which reads on from the committed offset, then back to app-1.
+    poll(h, "app-2", 140, 0, [4, 5]);
+    poll(h, "app-1", 150, 0, [6]);
+    poll(h, "app-2", 160, 1, [0, 1]);
+    expect(check(h).list()).toEqual([]);
+  });
+
+  it("a gap no send or poll shows to exist (an offset nobody observed) is no skip", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 5, 6]);
+    poll(h, "app-1", 100, 0, [0, 1]);
+    poll(h, "app-1", 110, 0, [5, 6]);
+    expect(check(h).list()).toEqual([]);
+  });
+});
+
+describe("client checkers: each anomaly is found", () => {
+  it("inconsistent-offsets: an offset acknowledged with one value and polled with another", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2]);
+    poll(h, "app-1", 100, 0, [0, 1, 2], (o) => (o === 1 ? 777 : o + 1));
+    poll(h, "app-2", 110, 0, [1], () => 777);
+    const sink = check(h);
+    expect(sink.count("inconsistent-offsets")).toBe(1);
+    expect(sink.list().find((v) => v.invariant === "inconsistent-offsets")!.examples[0]).toMatchObject({ topic: "orders", partition: 0, offset: 1, valueId: 777, atMicros: 100 });
+  });
+
+  it("poll-skip: a consumer jumps over an offset that a send shows exists, between polls and within one poll", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2, 3, 4, 5, 6]);
+    poll(h, "app-1", 100, 0, [0, 1]);
+    poll(h, "app-1", 110, 0, [3, 4]);
+    poll(h, "app-1", 120, 0, [5]);
+    poll(h, "app-2", 130, 0, [0, 2, 3]);
+    const sink = check(h);
+    expect(sink.count("poll-skip")).toBe(2);
+    const examples = sink.list().find((v) => v.invariant === "poll-skip")!.examples;
+    expect(examples.map((e) => [e.atMicros, e.offset, e.valueId])).toEqual([
+      [110, 2, 3],
+      [130, 1, 2],
+    ]);
+    expect(examples[1]!.detail).toContain("same poll");
+  });
+
+  it("poll-skip: another member's reads excuse a jump only as far as they went", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2, 3, 4, 5, 6, 7]);
+    poll(h, "app-1", 100, 0, [0, 1]);
+    poll(h, "app-2", 110, 0, [2, 3]);
+    poll(h, "app-1", 120, 0, [6, 7]);
+    const sink = check(h);
+    expect(sink.count("poll-skip")).toBe(1);
+    expect(sink.list().find((v) => v.invariant === "poll-skip")!.examples[0]).toMatchObject({ offset: 4, atMicros: 120 });
+    // Offsets 4 and 5 were skipped by everyone: unseen, and read past.
+    expect(names(sink)).toEqual({ "poll-skip": 1, unseen: 2, "lost-write-read": 2 });
+  });
+
+  it("nonmonotonic-poll: offsets going backwards within one poll; a rewind between polls is redelivery", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2, 3]);
+    poll(h, "app-1", 100, 0, [0, 1, 2, 1, 2, 3]);
+    poll(h, "app-1", 110, 0, [0, 1, 2, 3]);
+    const sink = check(h);
+    expect(names(sink)).toEqual({ "nonmonotonic-poll": 1 });
+    expect(sink.list()[0]!.examples[0]).toMatchObject({ offset: 1, atMicros: 100 });
+  });
+
+  it("unseen: acknowledged values no poll returned, only in partitions that were polled", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2]);
+    produce(h, 1, [0, 1]); // nobody reads partition 1
+    h.sendInvoked("producer", 50, "orders", null, 99);
+    h.sendFailed("producer", 60, 99, true, 0); // info: not acknowledged, not unseen
+    poll(h, "app-1", 100, 0, [0, 1]);
+    const sink = check(h);
+    expect(names(sink)).toEqual({ unseen: 1 });
+    expect(sink.list()[0]!.examples[0]).toMatchObject({ atMicros: 11, topic: "orders", partition: 0, offset: 2, valueId: 3 });
+  });
+
+  it("lost-write-read: an acknowledged value a reader read past and nobody ever polled", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2, 3]);
+    poll(h, "app-1", 100, 0, [0]);
+    poll(h, "app-2", 110, 0, [2, 3]); // app-2 starts at 2 (its first poll: not a skip for it)
+    const committed = new Map([[1, [0]], [2, [1]], [3, [2]], [4, [3]]]);
+    const sink = new ViolationSink();
+    const counts = checkHistory(h, sink, { atMicros: 1_000, committed: (topic, partition) => (topic === "orders" && partition === 0 ? committed : null) });
+    expect(names(sink)).toEqual({ unseen: 1, "lost-write-read": 1 });
+    expect(counts).toMatchObject({ unseen: 1, "lost-write-read": 1, lostWriteReadNotCommitted: 0 });
+    const example = sink.list().find((v) => v.invariant === "lost-write-read")!.examples[0]!;
+    expect(example).toMatchObject({ offset: 1, valueId: 2 });
+    expect(example.detail).toContain("still in the final committed log");
+
+    committed.delete(2);
+    const again = checkHistory(h, new ViolationSink(), { atMicros: 1_000, committed: () => committed });
+    expect(again.lostWriteReadNotCommitted).toBe(1);
+  });
+
+  it("an unread tail is unseen but not lost-write-read: nobody read past it", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2]);
+    poll(h, "app-1", 100, 0, [0, 1]);
+    expect(names(check(h))).toEqual({ unseen: 1 });
+  });
+});
