@@ -1,5 +1,6 @@
 import type { History } from "../history/index.ts";
-import type { ViolationSink } from "../Violation.ts";
+import type { ViolationExample, ViolationSink } from "../Violation.ts";
+import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
 
 /**
  * Client-visible anomaly checks over a run's History, after jepsen.tests.kafka
@@ -118,9 +119,11 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   const partitions: PartitionOffsets[] = [];
   const partitionOf = (tp: number): PartitionOffsets => (partitions[tp] ??= new PartitionOffsets());
   const counts = { "inconsistent-offsets": 0, "poll-skip": 0, "nonmonotonic-poll": 0, unseen: 0, "lost-write-read": 0, lostWriteReadNotCommitted: 0 };
-  const report = (invariant: keyof typeof counts & string, example: Parameters<ViolationSink["report"]>[1]): void => {
-    counts[invariant as "unseen"]++;
-    sink.report(invariant, example);
+  const report = (invariant: Exclude<keyof typeof counts, "lostWriteReadNotCommitted">, example: ViolationExample): void => {
+    counts[invariant]++;
+    // Workload value ids are producer index * 1e9 + sequence: give the sequence, to find the send in the trace.
+    const v = example.valueId;
+    sink.report(invariant, v !== undefined && v > 0 && example.producerSequence === undefined ? { ...example, producerSequence: v % VALUES_PER_PRODUCER } : example);
   };
 
   // Pass 1: every (partition, offset, value) observed; inconsistent offsets.
