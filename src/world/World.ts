@@ -50,7 +50,7 @@ export class World {
   readonly history = new History();
   /** Where the checkers report what they find as the run goes. */
   readonly violations = new ViolationSink();
-  private readonly replication: ReplicationChecker;
+  readonly replication: ReplicationChecker;
   /** The coordination ensemble's invariants (one leader per epoch, agreement, log matching). */
   readonly ensembleChecker = new EnsembleChecker();
   /** The largest lag (summed over partitions) each group had at the moments it was sampled. */

@@ -1,51 +1,25 @@
 /**
- * End to end: the leader-crash story (acks=all, min.insync.replicas=2, clean elections) run
- * by World, with a ReplicationChecker on every broker. World does not take a BrokerObserver
- * (yet: the lead wires it), so this test swaps in a Broker that passes the checker as its
- * observer, for every incarnation of every broker node. The unclean stories show the
- * checker finding the loss they are about (the lead decides which violations a scenario
- * expects).
+ * End to end: library stories run by World, whose brokers (every incarnation) report to
+ * its ReplicationChecker; the checker is finished on the live brokers at the end. The
+ * unclean stories show it finding the loss they are about.
  */
-import { describe, expect, it, vi } from "vitest";
-import type { BrokerObserver } from "../../../src/broker/ReplicaManager.ts";
-import { ReplicationChecker } from "../../../src/check/replication/index.ts";
-import { ViolationSink } from "../../../src/check/Violation.ts";
+import { describe, expect, it } from "vitest";
+import type { ReplicationChecker } from "../../../src/check/replication/index.ts";
+import type { ViolationSink } from "../../../src/check/Violation.ts";
 import { loadScenarioFile } from "../../../src/scenario/index.ts";
 import { World } from "../../../src/world/World.ts";
 import { brokerOn } from "../../../src/world/resolveSelector.ts";
 
-const hook = vi.hoisted(() => ({ observer: {} as BrokerObserver, brokersBuilt: 0 }));
-
-vi.mock(import("../../../src/broker/Broker.ts"), async (importOriginal) => {
-  const mod = await importOriginal();
-  class ObservedBroker extends mod.Broker {
-    constructor(...[ctx, options, observer]: ConstructorParameters<typeof mod.Broker>) {
-      super(ctx, options, observer ?? hook.observer);
-      hook.brokersBuilt++;
-    }
-  }
-  return { ...mod, Broker: ObservedBroker };
-});
-
-/** Runs a library scenario with a ReplicationChecker on every broker, and finishes it on the live brokers. */
+/** Runs a library scenario and finishes its replication checker on the live brokers. */
 function runChecked(file: string, seed = "1"): { checker: ReplicationChecker; sink: ViolationSink; built: number } {
   const loaded = loadScenarioFile(`scenarios/${file}`);
   if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
-  const sink = new ViolationSink();
-  let world: World | null = null;
-  const partitionOf = (broker: number, topic: string, partition: number) =>
-    world ? brokerOn(world.sim, world.brokerNodes[broker - 1]!)?.replicas.partition(topic, partition) : undefined;
-  const checker = new ReplicationChecker(sink, {
-    logOf: (b, t, p) => partitionOf(b, t, p)?.log,
-    stateOf: (b, t, p) => partitionOf(b, t, p),
-  });
-  hook.observer = checker;
-  const builtBefore = hook.brokersBuilt;
-  world = new World(loaded.scenario, seed);
+  const world = new World(loaded.scenario, seed);
   world.run();
-  const live = world.brokerNodes.flatMap((n) => brokerOn(world!.sim, n) ?? []);
-  checker.finish(live, world.sim.now);
-  return { checker, sink, built: hook.brokersBuilt - builtBefore };
+  const live = world.brokerNodes.flatMap((n) => brokerOn(world.sim, n) ?? []);
+  world.replication.finish(live, world.sim.now);
+  const built = world.brokerNodes.reduce((n, node) => n + world.sim.node(node).incarnation, 0);
+  return { checker: world.replication, sink: world.violations, built };
 }
 
 describe("replication checker on whole runs", () => {
