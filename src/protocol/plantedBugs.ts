@@ -12,6 +12,10 @@ export interface PlantedBugs {
   uncleanWithIsrAlive: boolean;
   /** Closing a session leaves its ephemeral nodes behind (ensemble). */
   ephemeralOutlivesSession: boolean;
+  /** A group member's application skips the first record of every tenth poll (never processed). */
+  consumerSkips: boolean;
+  /** A group member commits one past its position (a record the next owner never processes). */
+  commitOnePast: boolean;
 }
 
 export const PLANTED: PlantedBugs = {
@@ -19,6 +23,8 @@ export const PLANTED: PlantedBugs = {
   hwLargestLeo: false,
   uncleanWithIsrAlive: false,
   ephemeralOutlivesSession: false,
+  consumerSkips: false,
+  commitOnePast: false,
 };
 
 /** Runs `body` with one bug planted, and removes it afterwards whatever happens. */

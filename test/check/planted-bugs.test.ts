@@ -35,6 +35,19 @@ faults:
   - { at: 5s, isolate: follower(orders/0), for: 25s }
 `;
 
+/** A group of two consuming and committing after processing; one member crashes (duplicate-redelivery in small). */
+const GROUP_CRASH = `${BASE}
+consumers:
+  - name: app
+    topic: orders
+    count: 2
+    processing: 1ms
+    commit: after-processing
+    config: { group.id: billing, auto.offset.reset: earliest, session.timeout.ms: 10000 }
+faults:
+  - { at: 10s, crash: app-1 }
+`;
+
 function run(yaml: string, seed: string): RunSummary {
   const r = parseScenario(yaml, "planted.yaml");
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join("\n"));
@@ -56,7 +69,7 @@ function firstSeedCaught(bug: keyof PlantedBugs, yaml: string, invariants: strin
 
 describe("checkers see planted bugs", () => {
   it("the same faults without a planted bug give no violation", () => {
-    for (const yaml of [LEADER_CRASH, OUTSIDER_ALIVE, SESSION_EXPIRY]) expect(run(yaml, "1").violations).toEqual([]);
+    for (const yaml of [LEADER_CRASH, OUTSIDER_ALIVE, SESSION_EXPIRY, GROUP_CRASH]) expect(run(yaml, "1").violations).toEqual([]);
   });
 
   it("acknowledging acks=all before the ISR has the batch is caught as lost-write", () => {
@@ -69,6 +82,14 @@ describe("checkers see planted bugs", () => {
 
   it("an unclean election while an ISR member is alive is caught as leader-completeness", () => {
     expect(firstSeedCaught("uncleanWithIsrAlive", OUTSIDER_ALIVE, ["leader-completeness"])).not.toBeNull();
+  });
+
+  it("a consumer that skips a record now and then is caught: the record is never processed (liveness)", () => {
+    expect(firstSeedCaught("consumerSkips", GROUP_CRASH, ["liveness"])).not.toBeNull();
+  });
+
+  it("a commit one past the position is caught: the next owner never processes that record (liveness)", () => {
+    expect(firstSeedCaught("commitOnePast", GROUP_CRASH, ["liveness"])).not.toBeNull();
   });
 
   it("an ephemeral node that outlives its session is caught by the ensemble's checks", () => {

@@ -1,3 +1,4 @@
+import { PLANTED } from "../../../protocol/plantedBugs.ts";
 import { assert, MICROS_PER_SECOND, type Message, type Micros, type NodeContext, type Process } from "../../../../sim/index.ts";
 import type { ConsumedRecord } from "../Fetcher.ts";
 import { KafkaConsumer, type KafkaConsumerExtras } from "../KafkaConsumer.ts";
@@ -112,8 +113,12 @@ export class GroupConsumerHost implements Process {
     this.consumer.poll(this.options.pollTimeoutMicros, (records) => this.polled(records));
   }
 
-  private polled(records: readonly ConsumedRecord[]): void {
+  private plantedCounter = 0;
+
+  private polled(polledRecords: readonly ConsumedRecord[]): void {
     if (this.closeStarted) return;
+    // Planted bug (tests only): now and then the application skips a record it was given.
+    const records = PLANTED.consumerSkips && polledRecords.length > 0 && ++this.plantedCounter % 10 === 0 ? polledRecords.slice(1) : polledRecords;
     if (records.length === 0) return this.pollAgain();
     this.busy = true;
     this.stats.batches++;

@@ -1,3 +1,4 @@
+import { PLANTED } from "../../../protocol/plantedBugs.ts";
 import type { CommittedOffset } from "../../../protocol/groups.ts";
 import { tpKey, type TopicPartition } from "../../../protocol/records.ts";
 
@@ -88,7 +89,8 @@ export class SubscriptionState {
   allConsumed(): CommittedOffset[] {
     const offsets: CommittedOffset[] = [];
     for (const p of this.assigned.values()) {
-      if (p.position !== null) offsets.push({ topic: p.tp.topic, partition: p.tp.partition, offset: p.position });
+      // Planted bug (tests only): commit one past the position.
+      if (p.position !== null) offsets.push({ topic: p.tp.topic, partition: p.tp.partition, offset: p.position + (PLANTED.commitOnePast ? 1 : 0) });
     }
     return offsets;
   }
