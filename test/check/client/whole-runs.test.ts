@@ -3,12 +3,14 @@ import { loadScenarioFile } from "../../../src/scenario/index.ts";
 import { World } from "../../../src/world/World.ts";
 import { ViolationSink } from "../../../src/check/Violation.ts";
 import { checkHistory } from "../../../src/check/client/index.ts";
+import { withPlantedBug } from "../../../src/protocol/plantedBugs.ts";
 
-function checkRun(file: string, seed: string): { world: World; sink: ViolationSink } {
+function checkRun(file: string, seed: string, plant?: "commitOnePast"): { world: World; sink: ViolationSink } {
   const r = loadScenarioFile(file);
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join("\n"));
   const world = new World(r.scenario, seed);
-  world.run();
+  if (plant) withPlantedBug(plant, () => world.run());
+  else world.run();
   const committed = world.committedValues();
   const sink = new ViolationSink();
   checkHistory(world.history, sink, { atMicros: world.sim.now, committed: (topic, partition) => committed.get(`${topic}-${partition}`) ?? null });
@@ -33,5 +35,15 @@ describe("client checkers on whole runs", () => {
     const { sink } = checkRun("scenarios/unclean-election.yaml", "1");
     expect(sink.count("inconsistent-offsets")).toBeGreaterThan(0);
     expect(sink.list().map((v) => v.invariant)).toEqual(["inconsistent-offsets"]);
+  });
+
+  it("with a planted bug that commits one past the position, the next owner skips a record: poll-skip, unseen, lost-write-read", () => {
+    const { sink } = checkRun("scenarios/rebalance.yaml", "1", "commitOnePast");
+    expect(sink.count("poll-skip")).toBeGreaterThan(0);
+    expect(sink.count("unseen")).toBeGreaterThan(0);
+    expect(sink.count("lost-write-read")).toBeGreaterThan(0);
+    expect(sink.count("inconsistent-offsets") + sink.count("nonmonotonic-poll")).toBe(0);
+    const skip = sink.list().find((v) => v.invariant === "poll-skip")!.examples[0]!;
+    expect(skip.detail).toMatch(/skipping 1 known offset/);
   });
 });
