@@ -1,2 +1,2 @@
-export { checkHistory } from "./checkHistory.ts";
+export { checkHistory, CLIENT_INVARIANTS } from "./checkHistory.ts";
 export type { CheckHistoryOptions, ClientCheckCounts } from "./checkHistory.ts";
