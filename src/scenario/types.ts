@@ -188,6 +188,7 @@ export const INVARIANTS = [
   "nonmonotonic-poll",
   "nonmonotonic-send",
   "unseen",
+  "lost-write-read",
   "one-leader-per-epoch",
   "leader-in-isr",
   "isr-within-replicas",

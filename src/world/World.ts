@@ -4,6 +4,7 @@ import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
 import { ProduceLedger, type CommittedValues, type LossReport } from "../check/ProduceLedger.ts";
 import { ViolationSink } from "../check/Violation.ts";
 import { ReplicationChecker } from "../check/replication/index.ts";
+import { checkHistory } from "../check/client/index.ts";
 import { EnsembleChecker, checkTree } from "../coord/EnsembleChecker.ts";
 import { ConsumeLedger } from "../check/ConsumeLedger.ts";
 import { ConsumerHost } from "../client/consumer/ConsumerHost.ts";
@@ -237,6 +238,8 @@ export class World {
     }
     for (const problem of this.ensembleChecker.violations) sink.report("ensemble", { atMicros: this.sim.now, detail: problem });
     this.reportOwnership(sink);
+    const committed = this.committedValues();
+    checkHistory(this.history, sink, { atMicros: this.sim.now, committed: (t, p) => committed.get(`${t}-${p}`) ?? null });
     for (const e of losses.examples) {
       sink.report("lost-write", { atMicros: this.sim.now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: "acknowledged, absent from the final committed log" });
     }
