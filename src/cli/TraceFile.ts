@@ -1,7 +1,5 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import type { TraceEvent, TraceSink } from "../../sim/index.ts";
-
-const FLUSH_BYTES = 1 << 16;
+import type { TraceSink } from "../../sim/index.ts";
+import { ChunkedFile } from "../check/history/ChunkedFile.ts";
 
 /**
  * Writes trace events as JSON lines. Lines go to `FILE.partial` in 64 KiB chunks and the
@@ -9,44 +7,20 @@ const FLUSH_BYTES = 1 << 16;
  * leaves a half-written trace under the name the user asked for.
  */
 export class TraceFile {
-  private readonly fd: number;
-  private buffer: string[] = [];
-  private bufferedBytes = 0;
-  private closed = false;
-  readonly sink: TraceSink = (event) => this.write(event);
+  private readonly file: ChunkedFile;
+  readonly sink: TraceSink = (event) => this.file.writeLine(JSON.stringify(event));
 
-  constructor(private readonly path: string) {
-    this.fd = openSync(`${path}.partial`, "w");
-  }
-
-  private write(event: TraceEvent): void {
-    const line = JSON.stringify(event) + "\n";
-    this.buffer.push(line);
-    this.bufferedBytes += line.length;
-    if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
-  }
-
-  private flush(): void {
-    if (this.buffer.length === 0) return;
-    writeSync(this.fd, this.buffer.join(""));
-    this.buffer = [];
-    this.bufferedBytes = 0;
+  constructor(path: string) {
+    this.file = new ChunkedFile(path);
   }
 
   /** Completes the file under its final name. */
   finish(): void {
-    if (this.closed) return;
-    this.flush();
-    closeSync(this.fd);
-    this.closed = true;
-    renameSync(`${this.path}.partial`, this.path);
+    this.file.finish();
   }
 
   /** Drops the partial file (the run failed). */
   abandon(): void {
-    if (this.closed) return;
-    closeSync(this.fd);
-    this.closed = true;
-    rmSync(`${this.path}.partial`, { force: true });
+    this.file.abandon();
   }
 }

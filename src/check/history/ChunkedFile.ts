@@ -4,8 +4,8 @@ const FLUSH_BYTES = 1 << 16;
 
 /**
  * A text file written in 64 KiB chunks under `FILE.partial` and renamed to `FILE` when
- * complete (as TraceFile does), so an interrupted export never leaves a half-written
- * history under the name the user asked for.
+ * complete, so an interrupted export never leaves a half-written history or trace under
+ * the name the user asked for.
  */
 export class ChunkedFile {
   private readonly fd: number;
