@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/cli/runScenario.ts";
+import { loadScenarioFile } from "../../src/scenario/index.ts";
+
+describe("checkers on the fuzz scenario with no bug planted", () => {
+  it("twenty-four seeds of a fault storm give no violation on the current profile", () => {
+    const loaded = loadScenarioFile("scenarios/fuzz.yaml");
+    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
+    const found: Record<string, string[]> = {};
+    for (let seed = 1; seed <= 24; seed++) {
+      const summary = runScenario(loaded.scenario, String(seed));
+      if (summary.violations.length > 0) found[seed] = summary.violations.map((v) => `${v.invariant} ${v.count}`);
+    }
+    expect(found).toEqual({});
+  });
+});
