@@ -97,11 +97,18 @@ export class Controller {
       zk.getChildren(ZK.brokerTopics, () => this.enqueue((d) => this.onTopicChange(d)), (topics) => {
         this.loadTopics([...topics].sort(), () => {
           zk.getChildren(ZK.isrChangeNotification, () => this.enqueue((d) => this.onIsrChange(d)), () => {
-            this.electWhereNeeded(allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)), () => {
-              this.sendUpdateMetadata(this.context.liveBrokers);
-              this.sendLeaderAndIsr(this.context.liveBrokers, allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)));
-              done();
-            });
+            // As Kafka's replica state machine starts before its partition state machine:
+            // replicas on brokers that are not registered leave the ISRs first (a leader among
+            // them leaves NoLeader), then partitions without a live leader get one. Without
+            // this, a broker that lost power and came back unnoticed would keep leading with
+            // whatever its disk kept.
+            this.removeDeadReplicas(() =>
+              this.electWhereNeeded(allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)), () => {
+                this.sendUpdateMetadata(this.context.liveBrokers);
+                this.sendLeaderAndIsr(this.context.liveBrokers, allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)));
+                done();
+              }),
+            );
           });
         });
       });
@@ -191,6 +198,13 @@ export class Controller {
       }
       done();
     });
+  }
+
+  /** Every replica on a broker that is not registered leaves its partition's ISR. */
+  private removeDeadReplicas(done: () => void): void {
+    const live = new Set(this.context.liveBrokers);
+    const affected = allPartitions(this.context).filter((p) => p.replicas.some((r) => !live.has(r)));
+    forEachAsync(affected, (p, next) => this.removeDeadFromIsr(partitionKey(p.topic, p.partition), p.replicas.filter((r) => !live.has(r)), next), done);
   }
 
   private removeDeadFromIsr(key: string, dead: number[], done: () => void): void {
