@@ -32,7 +32,7 @@ export type ScenarioResult =
   | { readonly ok: false; readonly errors: readonly ScenarioError[] };
 
 export const DEFAULT_DURATION_MICROS = seconds(30);
-export const DEFAULT_SETTLE_MICROS = seconds(30);
+export const DEFAULT_SETTLE_MICROS = seconds(60);
 export const MAX_DURATION_MICROS = seconds(24 * 3600);
 
 export const SCENARIO_KEYS = [

@@ -10,7 +10,7 @@ describe("scenario: defaults make a short file a whole scenario", () => {
     expect(scenario.profile).toBe("3.x");
     expect(scenario.behaviour).toBe(PROFILE_BEHAVIOUR["3.x"]);
     expect(scenario.durationMicros).toBe(10_000_000);
-    expect(scenario.settleMicros).toBe(30_000_000);
+    expect(scenario.settleMicros).toBe(60_000_000);
     expect(scenario.cluster.brokers).toBe(3);
     expect(scenario.cluster.ensemble).toBe(1);
     expect(scenario.cluster.brokerNodes).toEqual(["broker-1", "broker-2", "broker-3"]);
