@@ -96,3 +96,16 @@ describe("partitioner: keyless records", () => {
     expect(p.partition("t", "foobar", { partitionCount: 10, available: [0] })).toBe(6);
   });
 });
+
+describe("partitioner: key sizes", () => {
+  it("utf8Length agrees with the UTF-8 encoder for any string, surrogate pairs included", async () => {
+    const { utf8, utf8Length } = await import("../../src/client/partitioner/murmur2.ts");
+    const fc = (await import("fast-check")).default;
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => utf8Length(s) === utf8(s).length));
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffff })), (codes) => {
+      const s = String.fromCharCode(...codes); // lone and paired surrogates alike
+      return utf8Length(s) === utf8(s).length;
+    }));
+    for (const s of ["", "abc", "é", "漢字", "😀x", "\uD800\uD800", "\uDC00a", "\uD800"]) expect(utf8Length(s)).toBe(utf8(s).length);
+  });
+});

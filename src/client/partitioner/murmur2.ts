@@ -15,6 +15,21 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/** The UTF-8 length of a string, without encoding it. */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4; // a surrogate pair: one code point of four bytes
+      i++;
+    } else n += 3; // the rest of the BMP, and a lone surrogate (encoded as U+FFFD)
+  }
+  return n;
+}
+
 export function murmur2(data: Uint8Array): number {
   const length = data.length;
   let h = (SEED ^ length) | 0;
@@ -48,7 +63,24 @@ export function toPositive(n: number): number {
   return n & 0x7fffffff;
 }
 
+/**
+ * A key's hash, remembered: workloads reuse a bounded set of keys, and encoding and hashing
+ * each send again was a visible share of a run's time. Bounded so that a run with endless
+ * distinct keys does not grow it without limit.
+ */
+const HASH_CACHE_LIMIT = 100_000;
+const hashes = new Map<string, number>();
+
+function keyHash(key: string): number {
+  let h = hashes.get(key);
+  if (h === undefined) {
+    h = toPositive(murmur2(utf8(key)));
+    if (hashes.size < HASH_CACHE_LIMIT) hashes.set(key, h);
+  }
+  return h;
+}
+
 /** The partition Kafka's default partitioner picks for a keyed record. */
 export function partitionForKey(key: string, partitionCount: number): number {
-  return toPositive(murmur2(utf8(key))) % partitionCount;
+  return keyHash(key) % partitionCount;
 }

@@ -4,7 +4,7 @@ import { brokerIdOf } from "../../protocol/requests.ts";
 import type { ClientError } from "../errors.ts";
 import { MetadataCache } from "../metadata/MetadataCache.ts";
 import { CorrelationIds, NetworkClient } from "../network/NetworkClient.ts";
-import { utf8 } from "../partitioner/murmur2.ts";
+import { utf8Length } from "../partitioner/murmur2.ts";
 import { Partitioner } from "../partitioner/Partitioner.ts";
 import { BufferPool } from "./BufferPool.ts";
 import { IdempotenceManager } from "./IdempotenceManager.ts";
@@ -130,7 +130,7 @@ export class KafkaProducer {
 
   send(input: OutgoingRecord, callback?: ProduceCallback): void {
     const now = this.ctx.now;
-    const keyBytes = input.key === null ? 0 : utf8(input.key).length;
+    const keyBytes = input.key === null ? 0 : utf8Length(input.key);
     const record: KafkaRecord = {
       key: input.key,
       valueId: input.valueId,
