@@ -69,7 +69,9 @@ export function runCommand(paths: readonly string[], options: RunOptions): numbe
       trace?.finish();
     } catch (error) {
       trace?.abandon();
-      throw error;
+      // A broken model stops the run: say which seed, and how to replay it.
+      const why = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      throw new Error(`${scenario.file} with seed ${seed} stopped: ${why}\nreplay with: npx ksim run ${scenario.file} --seed ${seed} --trace trace.jsonl`);
     }
     if (!options.json) process.stdout.write(formatSummary(summaries.at(-1)!, scenarios.length > 1) + "\n");
   }
