@@ -324,6 +324,7 @@ export class Broker implements Process {
             brokerId: this.brokerId,
             sendToBroker: (broker, request) => this.sendControllerRequest(broker, request),
             uncleanLeaderElectionEnabled: (topic) => topicOptions(this.options, topic).uncleanLeaderElectionEnable,
+            brokerEpochs: this.options.behaviour.brokerEpochs,
           },
           epoch,
           version,

@@ -21,6 +21,8 @@ export interface ControllerHost {
   /** Sends a controller request to a broker; the controller's own broker gets it locally. */
   sendToBroker(brokerId: number, request: LeaderAndIsrRequest | UpdateMetadataRequest): void;
   uncleanLeaderElectionEnabled(topic: string): boolean;
+  /** KIP-380: detect a broker that re-registered between two reads by its registration's creation zxid. */
+  readonly brokerEpochs?: boolean;
   /** Told of every leadership the controller writes, for checkers and timelines. */
   onLeadershipChange?(state: PartitionState, unclean: boolean): void;
 }
@@ -38,6 +40,8 @@ type ControllerEvent = (done: () => void) => void;
  */
 export class Controller {
   private context: ControllerContext = EMPTY_CONTEXT;
+  /** Each live broker's epoch (its registration's creation zxid), under KIP-380. */
+  private readonly brokerEpochs = new Map<number, number>();
   private readonly events: ControllerEvent[] = [];
   private busy = false;
   private active = true;
@@ -94,6 +98,9 @@ export class Controller {
     const zk = this.host.zk;
     zk.getChildren(ZK.brokerIds, () => this.enqueue((d) => this.onBrokerChange(d)), (ids) => {
       this.context = withLiveBrokers(this.context, ids.map(Number));
+      this.readBrokerEpochs(ids.map(Number), (epochs) => {
+        for (const [b, epoch] of epochs) this.brokerEpochs.set(b, epoch);
+      });
       zk.getChildren(ZK.brokerTopics, () => this.enqueue((d) => this.onTopicChange(d)), (topics) => {
         this.loadTopics([...topics].sort(), () => {
           zk.getChildren(ZK.isrChangeNotification, () => this.enqueue((d) => this.onIsrChange(d)), () => {
@@ -157,14 +164,33 @@ export class Controller {
   private onBrokerChange(done: () => void): void {
     this.host.zk.getChildren(ZK.brokerIds, () => this.enqueue((d) => this.onBrokerChange(d)), (ids) => {
       const live = ids.map(Number).sort((a, b) => a - b);
-      const before = new Set(this.context.liveBrokers);
-      const added = live.filter((b) => !before.has(b));
-      const dead = this.context.liveBrokers.filter((b) => !live.includes(b));
-      this.context = withLiveBrokers(this.context, live);
-      if (added.length + dead.length === 0) return done();
-      this.host.ctx.record("controller.broker-change", { added, dead, live });
-      this.onBrokerFailure(dead, () => this.onBrokerStartup(added, done));
+      this.readBrokerEpochs(live, (epochs) => {
+        const before = new Set(this.context.liveBrokers);
+        // KIP-380: a broker whose registration is newer than the one we knew restarted unseen.
+        const bounced = live.filter((b) => before.has(b) && epochs.has(b) && this.brokerEpochs.has(b) && epochs.get(b) !== this.brokerEpochs.get(b));
+        const added = [...live.filter((b) => !before.has(b)), ...bounced].sort((a, b) => a - b);
+        const dead = [...this.context.liveBrokers.filter((b) => !live.includes(b)), ...bounced].sort((a, b) => a - b);
+        for (const [b, epoch] of epochs) this.brokerEpochs.set(b, epoch);
+        if (added.length + dead.length === 0) return done();
+        this.host.ctx.record("controller.broker-change", { added, dead, live, bounced });
+        // A bounced broker goes through failure (out of the ISRs, its partitions re-elected) before its startup.
+        this.context = withLiveBrokers(this.context, live.filter((b) => !bounced.includes(b)));
+        this.onBrokerFailure(dead, () => {
+          this.context = withLiveBrokers(this.context, live);
+          this.onBrokerStartup(added, done);
+        });
+      });
     });
+  }
+
+  /** The registrations' creation zxids (broker epochs), when the profile has them. */
+  private readBrokerEpochs(ids: readonly number[], done: (epochs: Map<number, number>) => void): void {
+    const epochs = new Map<number, number>();
+    if (!this.host.brokerEpochs) return done(epochs);
+    forEachAsync(ids, (id, next) => this.host.zk.exists(ZK.brokerId(id), null, (node) => {
+      if (node) epochs.set(id, node.czxid);
+      next();
+    }), () => done(epochs));
   }
 
   /** Partitions led by a dead broker get a new leader; dead followers leave ISRs. */

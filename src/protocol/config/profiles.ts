@@ -40,6 +40,12 @@ export interface ProfileBehaviour {
    * with UNKNOWN_LEADER_EPOCH (Kafka 2.1 onwards).
    */
   readonly leaderEpochFencing: boolean;
+  /**
+   * KIP-380 (Kafka 2.2): a broker's registration carries an epoch (its znode's creation
+   * zxid); the controller sees a broker that restarted and registered again between two of
+   * its reads as a failure and a startup, rather than missing the bounce.
+   */
+  readonly brokerEpochs: boolean;
   /** One line for reports and error messages. */
   readonly summary: string;
 }
@@ -50,6 +56,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     kafkaVersions: "0.8 to 0.10",
     truncation: "high-watermark",
     leaderEpochFencing: false,
+    brokerEpochs: false,
     summary: "followers truncate to the high watermark (before KIP-101)",
   }),
   "0.11": Object.freeze({
@@ -57,6 +64,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     kafkaVersions: "0.11 to 1.1",
     truncation: "leader-epoch",
     leaderEpochFencing: false,
+    brokerEpochs: false,
     summary: "followers truncate by leader epoch (KIP-101)",
   }),
   "2.1": Object.freeze({
@@ -64,6 +72,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     kafkaVersions: "2.1 to 2.8",
     truncation: "leader-epoch-kip279",
     leaderEpochFencing: true,
+    brokerEpochs: false,
     summary: "leader epochs with KIP-279's answer and KIP-320's fencing",
   }),
   "3.x": Object.freeze({
@@ -71,6 +80,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     kafkaVersions: "3.0 onwards",
     truncation: "leader-epoch-kip279",
     leaderEpochFencing: true,
+    brokerEpochs: true,
     summary: "2.1's behaviour with 3.0's defaults (acks=all, idempotence on)",
   }),
 });
