@@ -16,10 +16,13 @@ const DELAY_MICROS = 1_000;
 interface Stored {
   data: string;
   version: number;
+  /** The creation "zxid": a counter bumped by every create (a re-created node gets a new one). */
+  czxid: number;
 }
 
 export class FakeStore {
-  private readonly nodes = new Map<string, Stored>([["/", { data: "", version: 0 }]]);
+  private readonly nodes = new Map<string, Stored>([["/", { data: "", version: 0, czxid: 0 }]]);
+  private creations = 0;
   private readonly dataWatches = new Map<string, Watcher[]>();
   private readonly childWatches = new Map<string, Watcher[]>();
   private sequence = 0;
@@ -45,7 +48,7 @@ export class FakeStore {
     const parent = parentOf(path);
     if (parent !== null && !this.nodes.has(parent)) this.put(parent, "");
     const old = this.nodes.get(path);
-    this.nodes.set(path, { data, version: old ? old.version + 1 : 0 });
+    this.nodes.set(path, { data, version: old ? old.version + 1 : 0, czxid: old ? old.czxid : ++this.creations });
     this.fire(this.dataWatches, path, old ? "dataChanged" : "created");
     if (!old && parent !== null) this.fire(this.childWatches, parent, "childrenChanged");
   }
@@ -89,7 +92,7 @@ export class FakeStore {
     this.later(() => {
       if (watcher) push(watches, path, watcher);
       const n = this.nodes.get(path);
-      done(n ? ({ data: n.data, version: n.version, children: this.childrenOf(path) } as unknown as Znode) : null);
+      done(n ? ({ data: n.data, version: n.version, czxid: n.czxid, children: this.childrenOf(path) } as unknown as Znode) : null);
     });
   }
 
