@@ -166,7 +166,7 @@ export class Broker implements Process {
   }
 
   private onLeaderAndIsr(from: string, request: LeaderAndIsrRequest): void {
-    const error = this.replicas.becomeLeaderOrFollower(from, request);
+    const error = this.replicas.becomeLeaderOrFollower(request);
     this.respond(from, { type: "kafka.leader-and-isr.response", correlationId: request.correlationId, error }, 32);
   }
 

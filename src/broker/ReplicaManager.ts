@@ -87,7 +87,7 @@ export class ReplicaManager {
 
   // ---- LeaderAndIsr ------------------------------------------------------------------
 
-  becomeLeaderOrFollower(from: string, req: LeaderAndIsrRequest): KafkaError {
+  becomeLeaderOrFollower(req: LeaderAndIsrRequest): KafkaError {
     const { ctx } = this.host;
     if (req.controllerEpoch < this.controllerEpoch) {
       ctx.record("broker.stale-controller", { epoch: req.controllerEpoch, known: this.controllerEpoch });
@@ -106,7 +106,6 @@ export class ReplicaManager {
       else this.makeFollower(p, state);
     }
     this.startCheckpoints();
-    void from;
     return "NONE";
   }
 

@@ -29,6 +29,15 @@ export class ViolationSink {
     if (v.examples.length < EXAMPLES_KEPT) v.examples.push(example);
   }
 
+  /** `count` instances of one invariant at once, with the examples known for the first of them. */
+  reportMany(invariant: string, count: number, examples: readonly ViolationExample[]): void {
+    if (count <= 0) return;
+    let v = this.byInvariant.get(invariant);
+    if (!v) this.byInvariant.set(invariant, (v = { count: 0, examples: [] }));
+    v.count += count;
+    for (const e of examples) if (v.examples.length < EXAMPLES_KEPT) v.examples.push(e);
+  }
+
   count(invariant: string): number {
     return this.byInvariant.get(invariant)?.count ?? 0;
   }

@@ -1,7 +1,7 @@
 import type { TraceSink } from "../../sim/index.ts";
 import type { LatencySummaryMs } from "../report/LatencyHistogram.ts";
 import { INVARIANTS, meets, type ExpectMetric, type Scenario } from "../scenario/index.ts";
-import { ViolationSink, type Violation } from "../check/Violation.ts";
+import type { Violation } from "../check/Violation.ts";
 import { World } from "../world/World.ts";
 
 export interface ExpectationOutcome {
@@ -62,9 +62,8 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink,
   const ledger = world.ledger;
   const losses = ledger.losses(world.committedValues());
   const groups = world.groups;
-  const violations = new ViolationSink();
-  for (const reason of world.livenessProblems) violations.report("liveness", { atMicros: world.sim.now, detail: reason });
-  world.reportViolations(violations, losses);
+  world.finishChecks(losses);
+  const violations = world.violations;
   const hasGroups = scenario.consumers.some((c) => c.group !== null);
   const counts: Record<ExpectMetric, number> = {
     "lost-acked": losses.lostAcked,

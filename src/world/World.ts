@@ -224,34 +224,36 @@ export class World {
   }
 
   /**
-   * Violations read from the run's outcome: acknowledged records missing from the final
-   * committed log (lost-write), values written at two offsets (duplicate).
+   * The end-of-run checks, into the run's violations (where the checkers running alongside
+   * have reported already): liveness, replication and ensemble invariants that need the
+   * final state, one owner per generation, the client-visible history, and what the final
+   * committed logs say of the acknowledged records (lost-write, duplicate, nonmonotonic-send).
    */
-  reportViolations(sink: ViolationSink, losses: LossReport): void {
+  finishChecks(losses: LossReport): void {
+    const sink = this.violations;
+    const now = this.sim.now;
+    for (const reason of this.livenessProblems) sink.report("liveness", { atMicros: now, detail: reason });
     const live = this.brokerNodes.map((n) => brokerOn(this.sim, n)).filter((b): b is Broker => b !== null);
-    this.replication.finish(live, this.sim.now);
-    for (const v of this.violations.list()) for (let i = 0; i < v.count; i++) sink.report(v.invariant, v.examples[i] ?? { atMicros: this.sim.now, detail: "(more of the same)" });
+    this.replication.finish(live, now);
     this.ensembleChecker.checkPrefixes();
     for (const name of this.ensemble.names) {
       const member = this.ensemble.member(name);
       if (member) for (const problem of checkTree(member.tree)) this.ensembleChecker.violations.push(`${name}: ${problem}`);
     }
-    for (const problem of this.ensembleChecker.violations) sink.report("ensemble", { atMicros: this.sim.now, detail: problem });
+    for (const problem of this.ensembleChecker.violations) sink.report("ensemble", { atMicros: now, detail: problem });
     this.reportOwnership(sink);
     const committed = this.committedValues();
-    checkHistory(this.history, sink, { atMicros: this.sim.now, committed: (t, p) => committed.get(`${t}-${p}`) ?? null });
-    for (const e of losses.examples) {
-      sink.report("lost-write", { atMicros: this.sim.now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: "acknowledged, absent from the final committed log" });
-    }
-    for (let i = losses.examples.length; i < losses.lostAcked; i++) sink.report("lost-write", { atMicros: this.sim.now, detail: "acknowledged, absent from the final committed log" });
+    checkHistory(this.history, sink, { atMicros: now, committed: (t, p) => committed.get(`${t}-${p}`) ?? null });
+    const lost = losses.examples.map((e) => ({ atMicros: now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: "acknowledged, absent from the final committed log" }));
+    sink.reportMany("lost-write", losses.lostAcked, lost);
     this.ledger.nonmonotonicSends(
-      (e) => sink.report("nonmonotonic-send", { atMicros: this.sim.now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: `acknowledged at offset ${e.offset} after a previous send of the same producer at ${e.previous}` }),
+      (e) => sink.report("nonmonotonic-send", { atMicros: now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: `acknowledged at offset ${e.offset} after a previous send of the same producer at ${e.previous}` }),
       VALUES_PER_PRODUCER,
     );
-    for (const [partitionKey, values] of this.committedValues()) {
+    for (const [partitionKey, values] of committed) {
       if (!values) continue;
       for (const [valueId, offsets] of values) {
-        if (offsets.length > 1) sink.report("duplicate", { atMicros: this.sim.now, offset: offsets[1], valueId, detail: `value at offsets ${offsets.join(", ")} of ${partitionKey}` });
+        if (offsets.length > 1) sink.report("duplicate", { atMicros: now, offset: offsets[1], valueId, detail: `value at offsets ${offsets.join(", ")} of ${partitionKey}` });
       }
     }
   }

@@ -174,7 +174,7 @@ export class Replica {
       zkVersion: 0,
       ...state,
     };
-    return this.rm.becomeLeaderOrFollower("broker-0", {
+    return this.rm.becomeLeaderOrFollower({
       type: "kafka.leader-and-isr",
       correlationId: this.nextCorrelationId++,
       controllerId: 0,

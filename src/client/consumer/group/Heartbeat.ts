@@ -28,61 +28,61 @@ export class Heartbeat {
   }
 
   /** The application called poll(). */
-  poll(now: Micros): void {
-    this.pollDeadlineMicros = now + this.timeouts.maxPollIntervalMicros;
+  poll(nowMicros: Micros): void {
+    this.pollDeadlineMicros = nowMicros + this.timeouts.maxPollIntervalMicros;
   }
 
-  sentHeartbeat(now: Micros): void {
-    this.lastSentMicros = now;
+  sentHeartbeat(nowMicros: Micros): void {
+    this.lastSentMicros = nowMicros;
     this.inFlight = true;
-    this.heartbeatDueMicros = now + this.timeouts.heartbeatIntervalMicros;
+    this.heartbeatDueMicros = nowMicros + this.timeouts.heartbeatIntervalMicros;
   }
 
   /** A heartbeat failed: try again after the retry back-off rather than a whole interval. */
-  failHeartbeat(now: Micros): void {
+  failHeartbeat(nowMicros: Micros): void {
     this.inFlight = false;
-    this.heartbeatDueMicros = now + this.timeouts.retryBackoffMicros;
+    this.heartbeatDueMicros = nowMicros + this.timeouts.retryBackoffMicros;
   }
 
   /** The coordinator answered a heartbeat (even with REBALANCE_IN_PROGRESS): the session lives on. */
-  receiveHeartbeat(now: Micros): void {
+  receiveHeartbeat(nowMicros: Micros): void {
     this.inFlight = false;
-    this.sessionDeadlineMicros = now + this.timeouts.sessionTimeoutMicros;
+    this.sessionDeadlineMicros = nowMicros + this.timeouts.sessionTimeoutMicros;
   }
 
-  shouldHeartbeat(now: Micros): boolean {
-    return now >= this.heartbeatDueMicros;
+  shouldHeartbeat(nowMicros: Micros): boolean {
+    return nowMicros >= this.heartbeatDueMicros;
   }
 
-  timeToNextHeartbeat(now: Micros): Micros {
-    return Math.max(0, this.heartbeatDueMicros - now);
+  timeToNextHeartbeat(nowMicros: Micros): Micros {
+    return Math.max(0, this.heartbeatDueMicros - nowMicros);
   }
 
-  sessionTimeoutExpired(now: Micros): boolean {
-    return now >= this.sessionDeadlineMicros;
+  sessionTimeoutExpired(nowMicros: Micros): boolean {
+    return nowMicros >= this.sessionDeadlineMicros;
   }
 
-  pollTimeoutExpired(now: Micros): boolean {
-    return now >= this.pollDeadlineMicros;
+  pollTimeoutExpired(nowMicros: Micros): boolean {
+    return nowMicros >= this.pollDeadlineMicros;
   }
 
-  timeToSessionExpiry(now: Micros): Micros {
-    return Math.max(0, this.sessionDeadlineMicros - now);
+  timeToSessionExpiry(nowMicros: Micros): Micros {
+    return Math.max(0, this.sessionDeadlineMicros - nowMicros);
   }
 
-  timeToPollExpiry(now: Micros): Micros {
-    return Math.max(0, this.pollDeadlineMicros - now);
+  timeToPollExpiry(nowMicros: Micros): Micros {
+    return Math.max(0, this.pollDeadlineMicros - nowMicros);
   }
 
   /** A coordinator was found: its session starts now. */
-  resetSessionTimeout(now: Micros): void {
-    this.sessionDeadlineMicros = now + this.timeouts.sessionTimeoutMicros;
+  resetSessionTimeout(nowMicros: Micros): void {
+    this.sessionDeadlineMicros = nowMicros + this.timeouts.sessionTimeoutMicros;
   }
 
   /** Joined a generation: every clock starts over (Kafka's HeartbeatThread.enable). */
-  resetTimeouts(now: Micros): void {
-    this.sessionDeadlineMicros = now + this.timeouts.sessionTimeoutMicros;
-    this.pollDeadlineMicros = now + this.timeouts.maxPollIntervalMicros;
-    this.heartbeatDueMicros = now + this.timeouts.heartbeatIntervalMicros;
+  resetTimeouts(nowMicros: Micros): void {
+    this.sessionDeadlineMicros = nowMicros + this.timeouts.sessionTimeoutMicros;
+    this.pollDeadlineMicros = nowMicros + this.timeouts.maxPollIntervalMicros;
+    this.heartbeatDueMicros = nowMicros + this.timeouts.heartbeatIntervalMicros;
   }
 }
