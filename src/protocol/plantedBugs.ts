@@ -12,7 +12,7 @@ export interface PlantedBugs {
   uncleanWithIsrAlive: boolean;
   /** Closing a session leaves its ephemeral nodes behind (ensemble). */
   ephemeralOutlivesSession: boolean;
-  /** A group member's application skips the first record of every tenth poll (never processed). */
+  /** A group consumer loses the first record of every tenth poll: its position moves past it (poll-skip). */
   consumerSkips: boolean;
   /** A group member commits one past its position (a record the next owner never processes). */
   commitOnePast: boolean;

@@ -150,14 +150,16 @@ export class World {
       const options = consumerOptionsFrom(spec.config, brokerIds);
       const assignment = spec.partitions.map((partition) => ({ topic: spec.topic, partition }));
       for (const name of consumerNodeNames(spec)) {
-        this.sim.addNode(name, (ctx) =>
-          new ConsumerHost(ctx, options, assignment, {
+        this.sim.addNode(name, (ctx) => {
+          // Each incarnation starts its positions anew: an assignment in the history.
+          this.history.assigned(name, ctx.now, assignment);
+          return new ConsumerHost(ctx, options, assignment, {
             onRecords: (records) => {
               this.consumed.record(ctx.now, records);
               recordPoll(ctx, this.history, records);
             },
-          }),
-        );
+          });
+        });
         this.consumerNodes.push(name);
       }
     }

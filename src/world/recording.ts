@@ -41,6 +41,10 @@ export function recordingGroupObserver(ctx: NodeContext, ledger: GroupConsumerOb
       ledger.polled?.(records, generation, member, at);
       recordPoll(ctx, history, records);
     },
+    partitionsAssigned: (partitions, generation, member, startedMicros, at) => {
+      ledger.partitionsAssigned?.(partitions, generation, member, startedMicros, at);
+      history.assigned(ctx.name, at, partitions);
+    },
     commitSucceeded: (offsets, generation, kind, at) => {
       ledger.commitSucceeded?.(offsets, generation, kind, at);
       for (const o of offsets) history.commit(ctx.name, at, group, o.topic, o.partition, o.offset, generation, true);

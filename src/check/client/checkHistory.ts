@@ -6,8 +6,7 @@ import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
  * Client-visible anomaly checks over a run's History, after jepsen.tests.kafka
  * (inconsistent-offsets, poll-skip, nonmonotonic-poll, unseen, lost-write read past).
  *
- * Rules (conservative where ksim's history lacks Jepsen's :assign/:subscribe ops; a
- * false alarm is worse than a miss here):
+ * Rules:
  *
  * - `inconsistent-offsets`: one (topic-partition, offset) seen — in an acknowledged send
  *   or a polled record — with two different values. Counted once per (partition, offset).
@@ -18,19 +17,18 @@ import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
  *   some poll shows exist (over the whole history, as Jepsen's version order). Gaps in
  *   offsets nobody observed are never skips.
  *
- * - `poll-skip`: per consumer process and partition, the previous polled offset p and
- *   the next one o > p, with a known offset strictly between them. Within one poll
- *   batch this is always a skip. Between two polls it is excused when, since this
- *   process last polled the partition, other processes polled the partition up to the
- *   known offset just below o (a hand-off: the partition moved to another member, which
- *   consumed and committed, and came back at its committed position). A backwards (or
- *   repeated) offset starts a new run: the expectation resets (rebalance, restart,
- *   seek to the committed offset; at-least-once redelivery is allowed).
+ * - Polls are compared per consumer process and partition within one assignment, as
+ *   Jepsen does between :assign / :subscribe ops: a group member's rebalance, or a
+ *   consumer's restart, records an `assign` op, and the first poll after it may start
+ *   anywhere (the committed offset, earlier or later than where the process was).
  *
- * - `nonmonotonic-poll`: offsets of one partition that do not strictly increase within
- *   one poll batch. Between polls a backwards jump is *not* reported: ksim's group
- *   consumers rewind legitimately to the committed offset after a rebalance or restart,
- *   and the history records no assign/subscribe op to tell those apart.
+ * - `poll-skip`: within one assignment, the previous polled offset p and the next one
+ *   o > p, with a known offset strictly between them.
+ *
+ * - `nonmonotonic-poll`: within one assignment, an offset at or below the previous one
+ *   (in the same poll or a later one). A consumer rewinds only when told to (a seek, a
+ *   reset after OFFSET_OUT_OF_RANGE, a truncation detected by KIP-320's epoch check):
+ *   the last two are client-visible anomalies Jepsen reports too.
  *
  * - `unseen`: acknowledged sends (with a known partition) whose value no poll ever
  *   returned, only for partitions some consumer polled at all. One report per value.
@@ -43,10 +41,8 @@ import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
  *   World's lost-write counts it too) or still in it (a reader went past it). Every
  *   lost-write-read value is also `unseen`.
  *
- * Known limits: a process that restarts (same name, new incarnation) and resets to the
- * log end (auto.offset.reset=latest with no committed offset) looks like a poll-skip,
- * since the history records no restart; an application that drops records it was given
- * (never processed, though polled) is not client-visible here (see `unprocessed`).
+ * Known limit: an application that drops records it was given (never processed, though
+ * polled) is not client-visible here (see `unprocessed`).
  */
 
 /** The invariants checkHistory reports. */
@@ -115,13 +111,11 @@ function upperBound(a: Float64Array, x: number): number {
   return lo;
 }
 
-/** One consumer process's reading of one partition. */
+/** One consumer process's reading of one partition within its current assignment. */
 interface Cursor {
-  /** The last offset of the current run, -1 before the first. */
+  /** The last offset polled since the partition was assigned, -1 before the first. */
   last: number;
   lastPoll: number;
-  /** The highest offset other processes polled in this partition since this one last did. */
-  othersMax: number;
 }
 
 /**
@@ -169,38 +163,46 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   });
   for (const p of partitions) p?.finish();
 
-  // Pass 2: per process and partition, runs of polled offsets.
+  // Pass 2: per process and partition, polls within one assignment.
   const cursors: Map<string, Cursor>[] = [];
+  const cursorOf = (tp: number, process: string): Cursor => {
+    const byProcess = (cursors[tp] ??= new Map());
+    let cursor = byProcess.get(process);
+    if (!cursor) byProcess.set(process, (cursor = { last: -1, lastPoll: -1 }));
+    return cursor;
+  };
+  const assigns: { process: string; beforePoll: number; tps: number[] }[] = [];
+  history.forEachAssign((a) => assigns.push({ process: a.process, beforePoll: a.beforePoll, tps: [...a.topicPartitionIds] }));
+  let nextAssign = 0;
   history.forEachPolledRecord((r) => {
+    // Assignments recorded before this poll start their partitions' runs anew.
+    while (nextAssign < assigns.length && assigns[nextAssign]!.beforePoll <= r.pollIndex) {
+      const a = assigns[nextAssign++]!;
+      for (const tp of a.tps) cursorOf(tp, a.process).last = -1;
+    }
     const tp = r.topicPartitionId;
     const p = partitions[tp]!;
-    const byProcess = (cursors[tp] ??= new Map());
-    let cursor = byProcess.get(r.process);
-    if (!cursor) byProcess.set(r.process, (cursor = { last: -1, lastPoll: -1, othersMax: -1 }));
+    const cursor = cursorOf(tp, r.process);
     const o = r.offset;
     const samePoll = cursor.lastPoll === r.pollIndex;
-    if (cursor.lastPoll >= 0 && o <= cursor.last) {
-      if (samePoll) {
-        report("nonmonotonic-poll", {
-          atMicros: r.atMicros, topic: r.topic, partition: r.partition, offset: o, valueId: r.valueId,
-          detail: `${r.process} polled offset ${o} of ${tps.label(tp)} after offset ${cursor.last} in the same poll`,
-        });
-      }
-    } else if (cursor.lastPoll >= 0) {
-      const from = samePoll ? cursor.last : Math.max(cursor.last, cursor.othersMax);
-      const skipped = from < o ? p.between(from, o) : 0;
+    const where = samePoll ? " in the same poll" : " in an earlier poll of the same assignment";
+    if (cursor.last >= 0 && o <= cursor.last) {
+      report("nonmonotonic-poll", {
+        atMicros: r.atMicros, topic: r.topic, partition: r.partition, offset: o, valueId: r.valueId,
+        detail: `${r.process} polled offset ${o} of ${tps.label(tp)} after offset ${cursor.last}${where}`,
+      });
+    } else if (cursor.last >= 0) {
+      const skipped = p.between(cursor.last, o);
       if (skipped > 0) {
-        const first = p.firstAbove(from);
+        const first = p.firstAbove(cursor.last);
         report("poll-skip", {
           atMicros: r.atMicros, topic: r.topic, partition: r.partition, offset: first, valueId: p.valueAt.get(first),
-          detail: `${r.process} polled offset ${o} of ${tps.label(tp)} after offset ${cursor.last}${samePoll ? " in the same poll" : ""}, skipping ${skipped} known offset(s) from ${first}`,
+          detail: `${r.process} polled offset ${o} of ${tps.label(tp)} after offset ${cursor.last}${where}, skipping ${skipped} known offset(s) from ${first}`,
         });
       }
     }
     cursor.last = o;
-    if (!samePoll) cursor.othersMax = -1;
     cursor.lastPoll = r.pollIndex;
-    for (const [process, other] of byProcess) if (process !== r.process && o > other.othersMax) other.othersMax = o;
   });
 
   // Pass 3: acknowledged values never polled.

@@ -23,6 +23,9 @@ import { JepsenProcesses } from "./JepsenProcesses.ts";
  *   operations written.
  * - Commits are not written: Jepsen's kafka workload has no commit operation (it commits
  *   inside its poll transactions). The JSON lines form has them.
+ * - A consumer's new assignment is Jepsen's `:assign` op (`:value [k ...]`, the keys it was
+ *   given), an invoke and its ok at the same time: Jepsen's checker, like ksim's, compares
+ *   a process's polls within one assignment only.
  */
 export function historyEdnLines(history: History, emit: (line: string) => void): void {
   const writer = new EdnWriter(history, emit);
@@ -72,6 +75,15 @@ class EdnWriter {
         return this.processes.complete(op.processId, this.pollProcess, false);
       case OpKind.commitInvoke:
       case OpKind.commitComplete:
+        return;
+      case OpKind.assignInvoke: {
+        const keys = `[${this.history.readAssign(op.row).topicPartitionIds.join(" ")}]`;
+        const process = this.processes.invoke(op.processId);
+        this.line("invoke", "assign", keys, process, op.atMicros);
+        this.line("ok", "assign", keys, process, op.atMicros);
+        return this.processes.complete(op.processId, process, false);
+      }
+      case OpKind.assignOk:
         return;
     }
   }

@@ -19,6 +19,8 @@ export const OpKind = {
   pollOk: 3,
   commitInvoke: 4,
   commitComplete: 5,
+  assignInvoke: 6,
+  assignOk: 7,
 } as const;
 export type OpKind = (typeof OpKind)[keyof typeof OpKind];
 
@@ -78,6 +80,16 @@ export interface CommitView {
   offset: number;
   generation: number;
   ok: boolean;
+}
+
+/** A consumer's new assignment. Reused by visitors. */
+export interface AssignView {
+  process: string;
+  atMicros: number;
+  /** The polls recorded before it (polls with a lower index came first). */
+  beforePoll: number;
+  /** The topic-partition ids it was given (newly assigned ones; see `assigned`). */
+  topicPartitionIds: number[];
 }
 
 /** One row of the operation log, for the writers. Reused by visitors. */
@@ -144,6 +156,13 @@ export class History {
   private readonly commitGeneration = new Int32Column();
   private readonly commitOk = new Uint8Column();
 
+  // Assignments, one row each; their partitions are rows assignFirst[i] .. assignFirst[i+1]-1.
+  private readonly assignProcess = new Uint32Column();
+  private readonly assignAt = new Float64Column();
+  private readonly assignBeforePoll = new Uint32Column();
+  private readonly assignFirst = new Uint32Column();
+  private readonly assignTopicPartition = new Uint32Column();
+
   // ---- recording ----
 
   /** A producer's send() accepted the record (Jepsen's invoke of [:send k v]). */
@@ -207,6 +226,22 @@ export class History {
     this.log(OpKind.commitComplete, row);
   }
 
+  /**
+   * A consumer was given partitions (Jepsen's :assign): a group member's new partitions
+   * after a rebalance, a simple consumer's at each start. Its position in each starts anew
+   * there (the committed offset, or the reset policy), so checkers compare polls within
+   * one assignment only.
+   */
+  assigned(process: string, atMicros: number, partitions: readonly { readonly topic: string; readonly partition: number }[]): void {
+    const row = this.assignProcess.push(this.processes.intern(process));
+    this.assignAt.push(atMicros);
+    this.assignBeforePoll.push(this.pollCount);
+    this.assignFirst.push(this.assignTopicPartition.length);
+    for (const p of partitions) this.assignTopicPartition.push(this.topicPartitions.intern(p.topic, p.partition));
+    this.log(OpKind.assignInvoke, row);
+    this.log(OpKind.assignOk, row);
+  }
+
   private complete(valueId: number, atMicros: number, completion: number): number {
     const row = this.pendingSends.get(valueId);
     assert(row !== undefined, () => `history: value ${valueId} completed without a pending send`);
@@ -242,6 +277,9 @@ export class History {
   }
   get commitCount(): number {
     return this.commitProcess.length;
+  }
+  get assignCount(): number {
+    return this.assignProcess.length;
   }
 
   /** Sends by how they ended. */
@@ -347,6 +385,22 @@ export class History {
     return view;
   }
 
+  /** Visits every assignment in recording order. The view is reused. */
+  forEachAssign(visit: (assign: Readonly<AssignView>) => void): void {
+    const view: AssignView = { process: "", atMicros: 0, beforePoll: 0, topicPartitionIds: [] };
+    for (let row = 0; row < this.assignCount; row++) visit(this.readAssign(row, view));
+  }
+
+  readAssign(row: number, view: AssignView = { process: "", atMicros: 0, beforePoll: 0, topicPartitionIds: [] }): AssignView {
+    view.process = this.processes.name(this.assignProcess.get(row));
+    view.atMicros = this.assignAt.get(row);
+    view.beforePoll = this.assignBeforePoll.get(row);
+    const end = row + 1 < this.assignCount ? this.assignFirst.get(row + 1) : this.assignTopicPartition.length;
+    view.topicPartitionIds.length = 0;
+    for (let i = this.assignFirst.get(row); i < end; i++) view.topicPartitionIds.push(this.assignTopicPartition.get(i));
+    return view;
+  }
+
   /** Visits the operation log in order (what the writers export). The view is reused. */
   forEachOp(visit: (op: Readonly<OpView>) => void): void {
     const view: OpView = { index: 0, kind: OpKind.sendInvoke, row: 0, atMicros: 0, processId: 0 };
@@ -379,6 +433,11 @@ export class History {
       case OpKind.commitComplete:
         view.atMicros = this.commitAt.get(row);
         view.processId = this.commitProcess.get(row);
+        return;
+      case OpKind.assignInvoke:
+      case OpKind.assignOk:
+        view.atMicros = this.assignAt.get(row);
+        view.processId = this.assignProcess.get(row);
         return;
     }
   }

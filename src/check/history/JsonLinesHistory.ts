@@ -13,7 +13,8 @@ import { type History, OpKind, type OpView, type PolledRecordView, type SendView
  *     (offset null with acks=0); info adds `partition` (null when none was chosen);
  *   - poll: null on invoke; on ok, `[{topic, partition, records: [[offset, valueId], ...]}]`,
  *     one entry per partition in the order the poll returned them;
- *   - commit: `{group, topic, partition, offset, generation}` on invoke and on its ok / fail.
+ *   - commit: `{group, topic, partition, offset, generation}` on invoke and on its ok / fail;
+ *   - assign: `[{topic, partition}, ...]`, the partitions a consumer was given, on invoke and ok.
  */
 export function historyJsonLines(history: History, emit: (line: string) => void): void {
   const send = {} as SendView;
@@ -30,7 +31,7 @@ interface JsonOp {
   time: number;
   process: string;
   type: "invoke" | "ok" | "fail" | "info";
-  f: "send" | "poll" | "commit";
+  f: "send" | "poll" | "commit" | "assign";
   value: unknown;
 }
 
@@ -50,6 +51,12 @@ function jsonOp(history: History, op: Readonly<OpView>, send: SendView): JsonOp 
       const type = op.kind === OpKind.commitInvoke ? "invoke" : c.ok ? "ok" : "fail";
       const value = { group: c.group, topic: c.topic, partition: c.partition, offset: c.offset, generation: c.generation };
       return { ...head, type, f: "commit", value };
+    }
+    case OpKind.assignInvoke:
+    case OpKind.assignOk: {
+      const tps = history.topicPartitions;
+      const value = history.readAssign(op.row).topicPartitionIds.map((id) => ({ topic: tps.topic(id), partition: tps.partition(id) }));
+      return { ...head, type: op.kind === OpKind.assignInvoke ? "invoke" : "ok", f: "assign", value };
     }
   }
 }

@@ -1,4 +1,5 @@
 import { assert, type Message, type Micros, type NodeContext } from "../../../sim/index.ts";
+import { PLANTED } from "../../protocol/plantedBugs.ts";
 import type { KafkaError } from "../../protocol/errors.ts";
 import type { CommittedOffset } from "../../protocol/groups.ts";
 import type { TopicPartition } from "../../protocol/records.ts";
@@ -255,6 +256,8 @@ export class KafkaConsumer {
     this.pollWake.wakeAt(Math.min(p.deadlineMicros, now + this.coordinator.timeToNextPoll(now)));
   }
 
+  private plantedCounter = 0;
+
   private finishPoll(records: readonly ConsumedRecord[]): void {
     const p = this.pending;
     if (p === null) return;
@@ -267,6 +270,8 @@ export class KafkaConsumer {
       this.fetcher.sendNow();
       this.prefetching = false;
     }
+    // Planted bug (tests only): now and then poll() loses the first record it drained (the position moved past it).
+    if (PLANTED.consumerSkips && records.length > 0 && ++this.plantedCounter % 10 === 0) records = records.slice(1);
     this.stats.records += records.length;
     if (records.length > 0) {
       const g = this.generation;

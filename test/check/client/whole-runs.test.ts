@@ -37,13 +37,11 @@ describe("client checkers on whole runs", () => {
     expect(sink.list().map((v) => v.invariant)).toEqual(["inconsistent-offsets"]);
   });
 
-  it("with a planted bug that commits one past the position, the next owner skips a record: poll-skip, unseen, lost-write-read", () => {
+  it("with a planted bug that commits one past the position, the next owner starts past a record nobody reads: unseen, lost-write-read", () => {
     const { sink } = checkRun("scenarios/rebalance.yaml", "1", "commitOnePast");
-    expect(sink.count("poll-skip")).toBeGreaterThan(0);
     expect(sink.count("unseen")).toBeGreaterThan(0);
     expect(sink.count("lost-write-read")).toBeGreaterThan(0);
-    expect(sink.count("inconsistent-offsets") + sink.count("nonmonotonic-poll")).toBe(0);
-    const skip = sink.list().find((v) => v.invariant === "poll-skip")!.examples[0]!;
-    expect(skip.detail).toMatch(/skipping 1 known offset/);
+    // Each owner polls in order within its assignment: the skip happens between assignments.
+    expect(sink.count("poll-skip") + sink.count("inconsistent-offsets") + sink.count("nonmonotonic-poll")).toBe(0);
   });
 });

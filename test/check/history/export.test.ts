@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ednKeys, historyEdnLines, historyJsonLines, writeHistory } from "../../../src/check/history/index.ts";
+import { History, ednKeys, historyEdnLines, historyJsonLines, writeHistory } from "../../../src/check/history/index.ts";
 import { writeLinesToFile } from "../../../src/check/history/ChunkedFile.ts";
 import { scriptedHistory } from "./scripted.ts";
 
@@ -100,6 +100,21 @@ describe("history: the JSON lines form", () => {
     expect(ops[18].type).toBe("fail");
     expect(ops[18].f).toBe("commit");
     expect(ops[20].value).toEqual({ topic: "audit", key: null, valueId: 1_000_000_001, partition: 0, offset: null });
+  });
+});
+
+describe("history: a consumer's assignment", () => {
+  it("is Jepsen's :assign op with the keys it was given in EDN, and a list of partitions in JSON lines", () => {
+    const h = new History();
+    h.polled("app-1", 5, [{ topic: "orders", partition: 1, offset: 0, valueId: 7 }]);
+    h.assigned("app-1", 10, [{ topic: "orders", partition: 0 }, { topic: "orders", partition: 1 }]);
+    const edn = lines((emit) => historyEdnLines(h, emit));
+    expect(edn.slice(2)).toEqual([
+      "{:type :invoke, :f :assign, :value [1 0], :process 0, :time 10000, :index 2}",
+      "{:type :ok, :f :assign, :value [1 0], :process 0, :time 10000, :index 3}",
+    ]);
+    const json = lines((emit) => historyJsonLines(h, emit)).map((l) => JSON.parse(l));
+    expect(json[3]).toEqual({ index: 3, time: 10, process: "app-1", type: "ok", f: "assign", value: [{ topic: "orders", partition: 0 }, { topic: "orders", partition: 1 }] });
   });
 });
 

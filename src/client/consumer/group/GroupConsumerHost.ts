@@ -1,4 +1,3 @@
-import { PLANTED } from "../../../protocol/plantedBugs.ts";
 import { assert, MICROS_PER_SECOND, type Message, type Micros, type NodeContext, type Process } from "../../../../sim/index.ts";
 import type { ConsumedRecord } from "../Fetcher.ts";
 import { KafkaConsumer, type KafkaConsumerExtras } from "../KafkaConsumer.ts";
@@ -113,12 +112,8 @@ export class GroupConsumerHost implements Process {
     this.consumer.poll(this.options.pollTimeoutMicros, (records) => this.polled(records));
   }
 
-  private plantedCounter = 0;
-
-  private polled(polledRecords: readonly ConsumedRecord[]): void {
+  private polled(records: readonly ConsumedRecord[]): void {
     if (this.closeStarted) return;
-    // Planted bug (tests only): now and then the application skips a record it was given.
-    const records = PLANTED.consumerSkips && polledRecords.length > 0 && ++this.plantedCounter % 10 === 0 ? polledRecords.slice(1) : polledRecords;
     if (records.length === 0) return this.pollAgain();
     this.busy = true;
     this.stats.batches++;
