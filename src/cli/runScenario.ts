@@ -29,6 +29,13 @@ export interface RunSummary {
   /** Acknowledged records per simulated second of the load phase. */
   readonly throughput: number;
   readonly produceLatencyMs: LatencySummaryMs;
+  /**
+   * Partition-milliseconds of the load phase during which producers could not write to a
+   * partition (no live leader, a leader they could not reach, or acks=all refused with
+   * NOT_ENOUGH_REPLICAS), summed over partitions; and the longest single window.
+   */
+  readonly unavailableMs: number;
+  readonly longestUnavailableMs: number;
   /** Records the scenario's simple consumers received, and their send-to-delivery latency. */
   readonly consumed: number;
   /** Consumer groups: records processed, acknowledged ones never processed, values processed twice or more. */
@@ -80,6 +87,7 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink,
   };
   const expectations = scenario.expect.conditions.map((e) => ({ name: e.metric, text: `${e.metric} ${e.text}`, actual: counts[e.metric], ok: meets(e, counts[e.metric]) }));
   const loadSeconds = scenario.durationMicros / 1_000_000;
+  const unavailability = world.unavailability.report();
   return {
     scenario: scenario.name,
     file: scenario.file,
@@ -97,6 +105,8 @@ export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink,
     duplicated: losses.duplicated,
     throughput: Math.round((ledger.acked / loadSeconds) * 10) / 10,
     produceLatencyMs: ledger.latency.summaryMs(),
+    unavailableMs: unavailability.unavailableMs,
+    longestUnavailableMs: unavailability.longestUnavailableMs,
     consumed: world.consumed.consumed,
     processed: counts.processed,
     unprocessed: counts.unprocessed,

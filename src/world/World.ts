@@ -20,6 +20,7 @@ import { History } from "../check/history/index.ts";
 import { recordingGroupObserver, recordingProducerObserver, recordPoll } from "./recording.ts";
 import { livenessProblems } from "./liveness.ts";
 import { brokerOn, leaderOf, resolveSelector, type SelectorContext } from "./resolveSelector.ts";
+import { fanOut, loadPhaseSteps, trackUnavailability, type UnavailabilityTracker } from "./unavailability.ts";
 
 /** How long the cluster may take to come up (ensemble, brokers, controller, topics) before the load starts. */
 const BOOTSTRAP_LIMIT_MICROS = 60_000_000;
@@ -33,6 +34,13 @@ export interface WorldPhases {
   readonly endMicros: Micros;
   /** False when the cluster never came up within the bootstrap limit. */
   readonly bootstrapped: boolean;
+  /** True when the run stopped at `stopAtMicros` (replay --until) instead of ending. */
+  readonly stopped?: boolean;
+}
+
+export interface WorldRunOptions {
+  /** Stop here, counted like fault times from the start of the load phase (replay --until). */
+  readonly stopAtMicros?: Micros;
 }
 
 /**
@@ -52,6 +60,8 @@ export class World {
   /** Where the checkers report what they find as the run goes. */
   readonly violations = new ViolationSink();
   readonly replication: ReplicationChecker;
+  /** How long, during the load phase, partitions could not be written (no leader, unreachable, ISR too small). */
+  readonly unavailability: UnavailabilityTracker;
   /** The coordination ensemble's invariants (one leader per epoch, agreement, log matching). */
   readonly ensembleChecker = new EnsembleChecker();
   /** The largest lag (summed over partitions) each group had at the moments it was sampled. */
@@ -81,9 +91,11 @@ export class World {
       logOf: (b, t, p) => partitionOf(b, t, p)?.log,
       stateOf: partitionOf,
     });
+    this.unavailability = trackUnavailability(scenario, { sim: this.sim, ensemble: this.ensemble, brokerNodes: this.brokerNodes }, (t) => this.partitionCount(t));
+    const observer = fanOut(this.replication, this.unavailability.observer);
     this.brokerNodes.forEach((node, i) => {
       const options = brokerOptionsFrom(scenario, i + 1);
-      this.sim.addNode(node, (ctx) => new Broker(ctx, options, this.replication), { disk: scenario.disk });
+      this.sim.addNode(node, (ctx) => new Broker(ctx, options, observer), { disk: scenario.disk });
     });
     this.sim.addNode("admin", (ctx) => {
       const topics = scenario.topics.map((t) => ({ name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor }));
@@ -99,10 +111,11 @@ export class World {
     return [...this.scenario.cluster.ensembleNodes, ...this.brokerNodes];
   }
 
-  run(): WorldPhases {
+  run(options: WorldRunOptions = {}): WorldPhases {
     const bootstrapped = this.bootstrap();
     const loadStartMicros = this.sim.now;
     const loadEndMicros = loadStartMicros + this.scenario.durationMicros;
+    const stopAtMicros = loadStartMicros + (options.stopAtMicros ?? Infinity);
     this.startProducers(loadEndMicros);
     this.startConsumers();
     this.startGroupMembers(loadStartMicros);
@@ -113,14 +126,22 @@ export class World {
       },
     });
     faults.schedule(this.scenario.faults.map((f) => ({ ...f, at: loadStartMicros + f.at })));
-    this.sim.run({ untilMicros: loadEndMicros });
+    // The load phase, in steps ending where the fault schedule acts, so the unavailability tracker looks again there.
+    this.unavailability.start(loadStartMicros);
+    for (const until of loadPhaseSteps(this.scenario.faults, loadStartMicros, Math.min(loadEndMicros, stopAtMicros))) {
+      this.sim.run({ untilMicros: until });
+      this.unavailability.evaluateAll(until);
+    }
+    this.unavailability.stop(this.sim.now);
+    if (this.sim.now >= stopAtMicros) return { loadStartMicros, loadEndMicros, endMicros: this.sim.now, bootstrapped, stopped: true };
     faults.healAll();
     const bound = loadEndMicros + this.scenario.settleMicros;
     // The liveness phase: until the cluster has recovered (twice in a row, a second apart) or the bound.
     let healthyChecks = 0;
     this.livenessProblems = livenessProblems(this);
     while (this.sim.now < bound && healthyChecks < 2) {
-      this.sim.run({ untilMicros: Math.min(bound, this.sim.now + LIVENESS_CHECK_MICROS) });
+      if (this.sim.now >= stopAtMicros) return { loadStartMicros, loadEndMicros, endMicros: this.sim.now, bootstrapped, stopped: true };
+      this.sim.run({ untilMicros: Math.min(bound, stopAtMicros, this.sim.now + LIVENESS_CHECK_MICROS) });
       this.livenessProblems = livenessProblems(this);
       healthyChecks = this.livenessProblems.length === 0 ? healthyChecks + 1 : 0;
     }
@@ -214,6 +235,7 @@ export class World {
           poisson: spec.poisson,
           messageSizeBytes: spec.messageSizeBytes,
           keys: spec.keys,
+          keyDistribution: spec.keyDistribution,
           stopAtMicros,
         };
         const producerIndex = index;
