@@ -97,6 +97,7 @@ function formatSummary(s: RunSummary, oneLine: boolean): string {
     `  records   sent ${s.sent}, acknowledged ${s.acked}, failed ${s.failed}${formatErrors(s.errors)}`,
     `  loss      ${s.lostAcked} acknowledged records absent from the final committed log${s.duplicated > 0 ? `, ${s.duplicated} duplicated` : ""}`,
     `  produce   ${s.throughput} records/s acknowledged; latency ms p50 ${lat.p50}, p99 ${lat.p99}, p99.9 ${lat.p999}, max ${lat.max}`,
+    `  unavail   ${s.unavailableMs === 0 ? "none: producers could write every partition throughout the load" : `${s.unavailableMs / 1000} partition-seconds producers could not write (no leader, or too few in sync for acks=all), longest ${s.longestUnavailableMs / 1000}s`}`,
     ...(s.processed > 0 || s.rebalances > 0
       ? [
           `  groups    ${s.processed} processed, ${s.redelivered} redelivered, ${s.unprocessed} acknowledged never processed; ` +
