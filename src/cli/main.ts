@@ -4,6 +4,7 @@ import { runEnsembleDemo } from "./ensembleDemo.ts";
 import { runKernelDemo } from "./kernelDemo.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { runCommand, validateCommand } from "./runCommand.ts";
+import { addFuzzCommand } from "./fuzz/index.ts";
 import { UsageError } from "./UsageError.ts";
 
 const require = createRequire(import.meta.url);
@@ -73,6 +74,9 @@ function program(): Command {
       const verdict = ensemble.violations.length === 0 ? "no violation" : ensemble.violations.join("; ");
       out.write(`  invariants: ${verdict}\n`);
     });
+  addFuzzCommand(cli, (code) => {
+    exitCode = code;
+  });
   return cli;
 }
 

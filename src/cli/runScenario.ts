@@ -1,6 +1,6 @@
 import type { TraceSink } from "../../sim/index.ts";
 import type { LatencySummaryMs } from "../report/LatencyHistogram.ts";
-import { INVARIANTS, meets, type ExpectMetric, type Scenario } from "../scenario/index.ts";
+import { INVARIANTS, meets, resolveScenario, type ExpectMetric, type Scenario } from "../scenario/index.ts";
 import type { Violation } from "../check/Violation.ts";
 import { World } from "../world/World.ts";
 
@@ -62,7 +62,9 @@ export interface RunSummary {
 }
 
 /** Runs a scenario with a seed and judges it. Deterministic: the same inputs give the same summary. */
-export function runScenario(scenario: Scenario, seed: string, trace?: TraceSink, afterRun?: (world: World) => void): RunSummary {
+export function runScenario(file: Scenario, seed: string, trace?: TraceSink, afterRun?: (world: World) => void): RunSummary {
+  // Settings written as choices and the swarm's faults are drawn from the seed, so run, fuzz and replay of a seed agree.
+  const scenario = resolveScenario(file, seed);
   const world = new World(scenario, seed, trace);
   const phases = world.run();
   afterRun?.(world);

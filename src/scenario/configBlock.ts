@@ -12,6 +12,7 @@ import {
   type Profile,
 } from "../protocol/config/index.ts";
 import type { Field, KeyAdvice, Reader } from "./Reader.ts";
+import { readSetting } from "./settingChoices.ts";
 
 /** Where each scope's Kafka keys go in a scenario file. */
 export const CONFIG_HOME: Readonly<Record<ConfigScope, string>> = {
@@ -39,7 +40,12 @@ export function readConfigBlock<S extends ConfigScope>(
   if (entries === undefined) return fallback();
   // No prototype: a key named __proto__ must stay a (wrong) key, not change the object.
   const overrides: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [key, entry] of entries) overrides[key] = r.value(entry);
+  // A value written as a choice ([1, all], 1s..30s) is drawn from the seed (settingChoices.ts).
+  // A choice with a problem (reported already) is left out rather than reported again.
+  for (const [key, entry] of entries) {
+    const value = readSetting(r, entry, scope, key);
+    if (value !== undefined) overrides[key] = value;
+  }
   const result = resolveConfig(scope, profile, overrides, parent);
   if (result.ok) return result.config;
   for (const error of result.errors) report(r, field, entries, error);

@@ -14,6 +14,9 @@ import { readCluster, readDisk, readNetwork } from "./cluster.ts";
 import { kafkaKeyAdvice, nearKafkaKey, CONFIG_HOME } from "./configBlock.ts";
 import { readExpectations } from "./expectations.ts";
 import { readFaults } from "./faults.ts";
+import { startDraws, type SeedDraws } from "./draws.ts";
+import { describeFault, readSwarm } from "./swarm.ts";
+import type { Variation } from "./variation.ts";
 import { read, readDuration, text } from "./fields.ts";
 import { Reader, type Field } from "./Reader.ts";
 import { ScenarioError, sortErrors } from "./ScenarioError.ts";
@@ -48,6 +51,7 @@ export const SCENARIO_KEYS = [
   "producers",
   "consumers",
   "faults",
+  "swarm",
   "expect",
 ] as const;
 
@@ -60,12 +64,18 @@ const MOVED: Readonly<Record<string, { problem: string; suggestion?: string }>> 
   kafka: { problem: "the Kafka version is chosen by profile", suggestion: "profile" },
 };
 
-export function parseScenario(source: string, file: string): ScenarioResult {
+/**
+ * `seed`: draw the settings written as choices and the swarm's faults for that seed (see
+ * draws.ts); without it each choice takes its first option and the swarm adds nothing.
+ */
+export function parseScenario(source: string, file: string, options: { readonly seed?: string } = {}): ScenarioResult {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) return { ok: false, errors: yamlErrors(file, source, doc.errors, lines) };
   const r = new Reader(file, source, doc, lines);
-  const scenario = readScenario(r, file);
+  const draws = startDraws(r, options.seed ?? null);
+  const parsed = readScenario(r, file);
+  const scenario = parsed === undefined || !draws.varies ? parsed : withVariation(parsed, source, draws);
   if (r.errors.length > 0 || scenario === undefined) return { ok: false, errors: sortErrors(r.errors) };
   return { ok: true, scenario };
 }
@@ -104,7 +114,10 @@ function readScenario(r: Reader, file: string): Scenario | undefined {
     topics: topicsPart.known,
     clients,
   };
-  const faults = readFaults(r, at("faults"), shape, durationMicros ?? null);
+  const fixedFaults = readFaults(r, at("faults"), shape, durationMicros ?? null);
+  const swarm = readSwarm(r, at("swarm"), shape, durationMicros ?? null);
+  // The seed's swarm faults after the fixed ones; the run schedules all of them by time.
+  const faults = [...fixedFaults, ...swarm.faults];
   const expect = readExpectations(r, at("expect"));
 
   if (name === undefined || description === undefined || durationMicros === undefined || settleMicros === undefined) return undefined;
@@ -132,6 +145,18 @@ function readScenario(r: Reader, file: string): Scenario | undefined {
     faults,
     expect,
   };
+}
+
+/** The scenario with what its seed drew, for resolving it again with another seed and for reports. */
+function withVariation(scenario: Scenario, source: string, draws: SeedDraws): Scenario {
+  const variation: Variation = {
+    source,
+    seed: draws.seed,
+    settings: Object.fromEntries(draws.settings),
+    swarm: draws.swarm,
+    swarmFaults: draws.swarmFaults.map(describeFault),
+  };
+  return { ...scenario, variation };
 }
 
 function topLevelAdvice(key: string): { problem: string; suggestion?: string } | undefined {

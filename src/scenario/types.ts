@@ -1,5 +1,6 @@
 import type { DiskOptions, Micros, NetworkOptions } from "../../sim/index.ts";
 import type { KafkaConfig, Profile, ProfileBehaviour } from "../protocol/config/index.ts";
+import type { Variation } from "./variation.ts";
 
 /**
  * A scenario as the loader hands it to a run: every field present and defaulted, times in
@@ -28,6 +29,8 @@ export interface Scenario {
   /** In file order (a run schedules them by `at`; ties keep this order). */
   readonly faults: readonly Fault[];
   readonly expect: Expectations;
+  /** Present when the file leaves settings or faults to the seed (swarm testing): see resolveScenario. */
+  readonly variation?: Variation;
 }
 
 /** Where a part of the scenario was written, for messages at run time ("the fault at line 12"). */

@@ -1,0 +1,81 @@
+import { Worker } from "node:worker_threads";
+import type { SeedOutcome, SeedTask } from "./runSeed.ts";
+
+const WORKER_FILE = new URL("./seedWorker.js", import.meta.url);
+
+/**
+ * Runs seeds on `jobs` worker threads. Tasks come from `next()` when a worker is free, so
+ * a campaign bounded by wall time stops handing out seeds when its time is up; `onOutcome`
+ * sees each outcome as it arrives (in any order) and may queue more work with `push`
+ * (the determinism re-check of a seed). Resolves when every task handed out has come back.
+ */
+export class SeedPool {
+  private readonly urgent: SeedTask[] = [];
+
+  constructor(private readonly jobs: number) {}
+
+  /** Work that goes ahead of what `next()` would hand out. */
+  push(task: SeedTask): void {
+    this.urgent.push(task);
+  }
+
+  run(next: () => SeedTask | null, onOutcome: (outcome: SeedOutcome) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const workers: Worker[] = [];
+      let busy = 0;
+      let failed = false;
+      let stopping = false;
+      const stopAll = (): void => {
+        stopping = true;
+        for (const w of workers) void w.terminate();
+      };
+      const feed = (worker: Worker): boolean => {
+        const task = this.urgent.shift() ?? next();
+        if (task === null) return false;
+        busy++;
+        worker.postMessage(task);
+        return true;
+      };
+      const finishIfIdle = (): void => {
+        if (busy > 0 || failed) return;
+        // Work queued by the last outcome still needs a free worker.
+        for (const w of workers) if (this.urgent.length > 0) feed(w);
+        if (busy === 0) {
+          stopAll();
+          resolve();
+        }
+      };
+      for (let i = 0; i < this.jobs; i++) {
+        const worker = new Worker(WORKER_FILE);
+        workers.push(worker);
+        worker.on("message", (outcome: SeedOutcome) => {
+          busy--;
+          try {
+            onOutcome(outcome);
+          } catch (error) {
+            failed = true;
+            stopAll();
+            reject(error);
+            return;
+          }
+          if (!feed(worker)) finishIfIdle();
+        });
+        worker.on("error", (error) => {
+          if (failed) return;
+          failed = true;
+          stopAll();
+          reject(error);
+        });
+        worker.on("exit", (code) => {
+          if (stopping || failed) return;
+          failed = true;
+          stopAll();
+          reject(new Error(`a fuzz worker thread stopped (exit code ${code})`));
+        });
+      }
+      let started = 0;
+      for (const w of workers) if (feed(w)) started++;
+      if (started === 0) finishIfIdle();
+    });
+  }
+}
