@@ -2,6 +2,8 @@ import { z } from "zod";
 import { closestName, defaultConfig, type Profile } from "../protocol/config/index.ts";
 import { kafkaKeyAdvice, readConfigBlock } from "./configBlock.ts";
 import { flag, positiveNumber, read, readDuration, text, wholeNumber } from "./fields.ts";
+import { readProducerKeys } from "./producerKeys.ts";
+import { UNIFORM_KEYS } from "../workload/KeyDistribution.ts";
 import type { Field, Reader } from "./Reader.ts";
 import { COMMIT_MODES, type CommitMode, type ConsumerSpec, type ProducerSpec, type TopicSpec } from "./types.ts";
 
@@ -42,7 +44,7 @@ export function readProducers(r: Reader, field: Field, view: TopicsView, profile
 
 function defaultProducer(topic: string, profile: Profile): ProducerSpec {
   const config = defaultConfig("producer", profile);
-  return { name: "producer-1", topic, count: 1, ratePerSec: DEFAULT_RATE_PER_SEC, poisson: false, messageSizeBytes: DEFAULT_MESSAGE_BYTES, keys: null, config, source: null };
+  return { name: "producer-1", topic, count: 1, ratePerSec: DEFAULT_RATE_PER_SEC, poisson: false, messageSizeBytes: DEFAULT_MESSAGE_BYTES, keys: null, keyDistribution: UNIFORM_KEYS, config, source: null };
 }
 
 function readProducer(r: Reader, item: Field, index: number, view: TopicsView, profile: Profile): ProducerSpec | undefined {
@@ -56,11 +58,11 @@ function readProducer(r: Reader, item: Field, index: number, view: TopicsView, p
   const ratePerSec = read(r, at("rate"), positiveNumber("records per second", 0, MAX_RATE_PER_SEC), DEFAULT_RATE_PER_SEC);
   const poisson = read(r, at("poisson"), flag, false);
   const messageSizeBytes = read(r, at("message.size"), wholeNumber("bytes", 1, MAX_MESSAGE_BYTES), DEFAULT_MESSAGE_BYTES);
-  const keys = read(r, at("keys"), wholeNumber("distinct keys", 1, 1_000_000_000), null as number | null);
+  const keys = readProducerKeys(r, at("keys"));
   const config = readConfigBlock(r, at("config"), "producer", profile);
   if (name === undefined || topic === undefined || count === undefined || ratePerSec === undefined) return undefined;
   if (poisson === undefined || messageSizeBytes === undefined || keys === undefined) return undefined;
-  return { name, topic: topic.name, count, ratePerSec, poisson, messageSizeBytes, keys, config, source: r.sourceOf(item) };
+  return { name, topic: topic.name, count, ratePerSec, poisson, messageSizeBytes, keys: keys.count, keyDistribution: keys.distribution, config, source: r.sourceOf(item) };
 }
 
 export function readConsumers(r: Reader, field: Field, view: TopicsView, profile: Profile): ConsumerSpec[] {

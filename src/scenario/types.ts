@@ -1,5 +1,6 @@
 import type { DiskOptions, Micros, NetworkOptions } from "../../sim/index.ts";
 import type { KafkaConfig, Profile, ProfileBehaviour } from "../protocol/config/index.ts";
+import type { KeyDistribution } from "../workload/KeyDistribution.ts";
 import type { Variation } from "./variation.ts";
 
 /**
@@ -72,8 +73,10 @@ export interface ProducerSpec {
   /** Poisson arrivals at that mean rate, instead of evenly spaced ones. */
   readonly poisson: boolean;
   readonly messageSizeBytes: number;
-  /** Distinct keys drawn uniformly, or null for keyless records. */
+  /** Distinct keys, or null for keyless records. */
   readonly keys: number | null;
+  /** How each record's key is drawn among them (`keys: {count, distribution: zipf, exponent}`); uniform unless given. */
+  readonly keyDistribution: KeyDistribution;
   readonly config: KafkaConfig<"producer">;
   readonly source: SourceRef | null;
 }

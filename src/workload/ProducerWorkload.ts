@@ -1,6 +1,7 @@
 import type { Message, Micros, NodeContext, Process } from "../../sim/index.ts";
 import { KafkaProducer, type ProducerObserver } from "../client/producer/KafkaProducer.ts";
 import type { ProducerOptions } from "../client/producer/ProducerOptions.ts";
+import { keyPicker, UNIFORM_KEYS, type KeyDistribution, type KeyPicker } from "./KeyDistribution.ts";
 
 export interface ProducerLoad {
   readonly topic: string;
@@ -9,8 +10,10 @@ export interface ProducerLoad {
   /** Poisson arrivals at that mean rate instead of evenly spaced ones. */
   readonly poisson: boolean;
   readonly messageSizeBytes: number;
-  /** Distinct keys drawn uniformly, or null for keyless records. */
+  /** Distinct keys, or null for keyless records. */
   readonly keys: number | null;
+  /** How keys are drawn among them (uniformly unless given). */
+  readonly keyDistribution?: KeyDistribution;
   /** No record is sent at or after this time (the liveness phase sends nothing). */
   readonly stopAtMicros: Micros;
 }
@@ -20,12 +23,13 @@ export const VALUES_PER_PRODUCER = 1_000_000_000;
 
 /**
  * A load generator driving one Kafka producer: records at a constant or Poisson rate,
- * keyed uniformly or keyless, each with a value id unique in the run so that checkers can
- * follow it from send to log.
+ * keyless or keyed (uniformly or Zipf-skewed), each with a value id unique in the run so
+ * that checkers can follow it from send to log.
  */
 export class ProducerWorkload implements Process {
   readonly producer: KafkaProducer;
   private sequence = 0;
+  private readonly pickKey: KeyPicker | null;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -36,6 +40,7 @@ export class ProducerWorkload implements Process {
     observer?: ProducerObserver,
   ) {
     this.producer = new KafkaProducer(ctx, options, { observer });
+    this.pickKey = load.keys === null ? null : keyPicker(load.keys, load.keyDistribution ?? UNIFORM_KEYS);
   }
 
   start(): void {
@@ -62,7 +67,7 @@ export class ProducerWorkload implements Process {
   }
 
   private sendOne(): void {
-    const key = this.load.keys === null ? null : `key-${this.ctx.random.int(0, this.load.keys - 1)}`;
+    const key = this.pickKey === null ? null : `key-${this.pickKey(this.ctx.random)}`;
     const valueId = this.index * VALUES_PER_PRODUCER + this.sequence++;
     this.producer.send({ topic: this.load.topic, key, valueId, sizeBytes: this.load.messageSizeBytes });
   }
