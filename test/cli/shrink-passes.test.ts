@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { formatDuration } from "../../sim/index.ts";
+import type { RunSummary } from "../../src/cli/runScenario.ts";
+import { lowerBrokers } from "../../src/cli/shrink/reduceNodes.ts";
+import { removeFaults } from "../../src/cli/shrink/removeFaults.ts";
+import { ScenarioDoc } from "../../src/cli/shrink/ScenarioDoc.ts";
+import type { Edit, Variant, VariantSearch } from "../../src/cli/shrink/Shrinker.ts";
+import { shortenDuration } from "../../src/cli/shrink/shortenTime.ts";
+import { parseScenario, type Scenario } from "../../src/scenario/index.ts";
+
+/**
+ * The passes against a stand-in for the runs: a candidate "still fails" when `fails` says
+ * so of the loaded scenario. Candidates still go through the real loader, so an edit that
+ * leaves an invalid file is refused as it would be in a real shrink.
+ */
+class Oracle implements VariantSearch {
+  readonly target = { name: "lost-write", mustRecover: true };
+  readonly exhausted = false;
+  tries = 0;
+  refused = 0;
+  best: Variant;
+
+  constructor(
+    yaml: string,
+    private readonly fails: (s: Scenario) => boolean,
+  ) {
+    this.best = { doc: ScenarioDoc.parse(yaml)!, scenario: load(yaml), summary: null as unknown as RunSummary };
+  }
+
+  attempt(_what: string, edit: Edit): boolean {
+    const doc = this.best.doc.clone();
+    if (!edit(doc, this.best.scenario)) return false;
+    const loaded = parseScenario(doc.text(), "candidate.yaml");
+    if (!loaded.ok) {
+      this.refused++;
+      return false;
+    }
+    this.tries++;
+    if (!this.fails(loaded.scenario)) return false;
+    this.best = { doc, scenario: loaded.scenario, summary: this.best.summary };
+    return true;
+  }
+}
+
+function load(yaml: string): Scenario {
+  const r = parseScenario(yaml, "candidate.yaml");
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join("\n"));
+  return r.scenario;
+}
+
+const faultTimes = (s: Scenario): string[] => s.faults.map((f) => formatDuration(f.at));
+
+describe("shrink passes", () => {
+  it("delta debugging keeps exactly the two faults out of eight that the failure needs, in a bounded number of runs", () => {
+    const faults = Array.from({ length: 8 }, (_, i) => `  - { at: ${i + 1}s, pause: broker-${(i % 3) + 1}, for: 500ms }`).join("\n");
+    const oracle = new Oracle(`duration: 10s\nfaults:\n${faults}\n`, (s) => faultTimes(s).includes("3s") && faultTimes(s).includes("6s"));
+    expect(removeFaults(oracle)).toBe(true);
+    expect(faultTimes(oracle.best.scenario)).toEqual(["3s", "6s"]);
+    expect(oracle.tries).toBeLessThanOrEqual(16);
+  });
+
+  it("a failure that needs no fault loses them all in one run", () => {
+    const oracle = new Oracle("faults:\n  - { at: 1s, crash: broker-1 }\n  - { at: 2s, crash: broker-2 }\n  - { at: 3s, heal: true }\n", () => true);
+    removeFaults(oracle);
+    expect(oracle.best.scenario.faults).toEqual([]);
+    expect(oracle.tries).toBe(1);
+    expect(oracle.best.doc.has(["faults"])).toBe(false);
+  });
+
+  it("lowering the brokers keeps each broker a fault names the same broker, and replication within the cluster", () => {
+    const yaml = [
+      "# the author's comment stays",
+      "cluster:",
+      "  brokers: 4",
+      "  config: { min.insync.replicas: 3, default.replication.factor: 4 }",
+      "topics: [{ name: orders, replication.factor: 4, config: { min.insync.replicas: 3 } }]",
+      "faults:",
+      "  - { at: 1s, crash: broker-4, for: 2s }",
+      "  - { at: 2s, partition: [[broker-2], [rest]], for: 1s }",
+      "",
+    ].join("\n");
+    const oracle = new Oracle(yaml, () => true);
+    expect(lowerBrokers(oracle)).toBe(true);
+    const s = oracle.best.scenario;
+    expect(s.cluster.brokers).toBe(2);
+    // broker-3 went first (broker-4 became broker-3), then broker-1 (broker-2 and broker-3 became broker-1 and broker-2).
+    expect(s.faults[0]).toMatchObject({ verb: "crash", node: { kind: "node", name: "broker-2" } });
+    expect(s.faults[1]).toMatchObject({ verb: "partition", groups: [[{ kind: "node", name: "broker-1" }], [{ kind: "rest" }]] });
+    expect(s.topics[0]).toMatchObject({ replicationFactor: 2 });
+    expect(s.topics[0]!.config.number("min.insync.replicas")).toBe(2);
+    expect(s.cluster.config.number("min.insync.replicas")).toBe(2);
+    expect(oracle.best.doc.text()).toContain("# the author's comment stays");
+  });
+
+  it("shortening the load phase drops the faults after its new end, and stops where the failure would go", () => {
+    const yaml = "duration: 40s\nfaults:\n  - { at: 2s, crash: broker-1, for: 1s }\n  - { at: 30s, crash: broker-2, for: 1s }\n";
+    const oracle = new Oracle(yaml, (s) => faultTimes(s).includes("2s"));
+    expect(shortenDuration(oracle)).toBe(true);
+    expect(formatDuration(oracle.best.scenario.durationMicros)).toBe("2s");
+    expect(faultTimes(oracle.best.scenario)).toEqual(["2s"]);
+  });
+});
