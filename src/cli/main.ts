@@ -4,6 +4,7 @@ import { runEnsembleDemo } from "./ensembleDemo.ts";
 import { runKernelDemo } from "./kernelDemo.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { runCommand, validateCommand } from "./runCommand.ts";
+import { addShrinkCommand } from "./shrink/index.ts";
 import { addFuzzCommand } from "./fuzz/index.ts";
 import { UsageError } from "./UsageError.ts";
 
@@ -74,6 +75,9 @@ function program(): Command {
       const verdict = ensemble.violations.length === 0 ? "no violation" : ensemble.violations.join("; ");
       out.write(`  invariants: ${verdict}\n`);
     });
+  addShrinkCommand(cli, (code) => {
+    exitCode = code;
+  });
   addFuzzCommand(cli, (code) => {
     exitCode = code;
   });
