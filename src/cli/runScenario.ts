@@ -61,11 +61,20 @@ export interface RunSummary {
   readonly events: number;
 }
 
-/** Runs a scenario with a seed and judges it. Deterministic: the same inputs give the same summary. */
-export function runScenario(file: Scenario, seed: string, trace?: TraceSink, afterRun?: (world: World) => void): RunSummary {
+/**
+ * The World a run of a scenario file with a seed plays (runScenario's, and replay --until's,
+ * which stops it part-way): the same seed gives the same world.
+ */
+export function openWorld(file: Scenario, seed: string, trace?: TraceSink): World {
   // Settings written as choices and the swarm's faults are drawn from the seed, so run, fuzz and replay of a seed agree.
   const scenario = resolveScenario(file, seed);
-  const world = new World(scenario, seed, trace);
+  return new World(scenario, seed, trace);
+}
+
+/** Runs a scenario with a seed and judges it. Deterministic: the same inputs give the same summary. */
+export function runScenario(file: Scenario, seed: string, trace?: TraceSink, afterRun?: (world: World) => void): RunSummary {
+  const world = openWorld(file, seed, trace);
+  const scenario = world.scenario;
   const phases = world.run();
   afterRun?.(world);
   const ledger = world.ledger;

@@ -41,12 +41,21 @@ import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
  *   World's lost-write counts it too) or still in it (a reader went past it). Every
  *   lost-write-read value is also `unseen`.
  *
+ * - `hw-monotonic` (the consumer-visible part; ReplicationChecker checks each leader's own
+ *   high watermark): a consumer reads only below the high watermark, so every polled
+ *   (offset, value) is committed, and must still be at that offset in the final committed
+ *   log (the TLA+ models' consistent-read property). Its absence means the committed
+ *   prefix a consumer saw went back. The raw high watermark a fetch response carries may
+ *   dip after a failover in Kafka itself (a new leader learns it from its followers'
+ *   fetches), so the number is not compared across leaders; what it promised is.
+ *   Checked when `committed` is given.
+ *
  * Known limit: an application that drops records it was given (never processed, though
  * polled) is not client-visible here (see `unprocessed`).
  */
 
 /** The invariants checkHistory reports. */
-export const CLIENT_INVARIANTS = ["inconsistent-offsets", "poll-skip", "nonmonotonic-poll", "unseen", "lost-write-read"] as const;
+export const CLIENT_INVARIANTS = ["inconsistent-offsets", "poll-skip", "nonmonotonic-poll", "unseen", "lost-write-read", "hw-monotonic"] as const;
 
 export interface CheckHistoryOptions {
   /** The time of the check (the end of the run), for examples with no time of their own. */
@@ -62,6 +71,8 @@ export interface ClientCheckCounts {
   readonly "nonmonotonic-poll": number;
   readonly unseen: number;
   readonly "lost-write-read": number;
+  /** Polled records no longer at their offset in the final committed log (only with `committed`). */
+  readonly "hw-monotonic": number;
   /** lost-write-read values that are also absent from the final committed log (0 without `committed`). */
   readonly lostWriteReadNotCommitted: number;
 }
@@ -128,7 +139,7 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   const tps = history.topicPartitions;
   const partitions: PartitionOffsets[] = [];
   const partitionOf = (tp: number): PartitionOffsets => (partitions[tp] ??= new PartitionOffsets());
-  const counts = { "inconsistent-offsets": 0, "poll-skip": 0, "nonmonotonic-poll": 0, unseen: 0, "lost-write-read": 0, lostWriteReadNotCommitted: 0 };
+  const counts = { "inconsistent-offsets": 0, "poll-skip": 0, "nonmonotonic-poll": 0, unseen: 0, "lost-write-read": 0, "hw-monotonic": 0, lostWriteReadNotCommitted: 0 };
   const report = (invariant: (typeof CLIENT_INVARIANTS)[number], example: ViolationExample): void => {
     counts[invariant]++;
     // Workload value ids are producer index * 1e9 + sequence: give the sequence, to find the send in the trace.
@@ -236,5 +247,20 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
       });
     }
   });
+  // Pass 4: what consumers read stays readable (the committed prefix they saw never shrinks).
+  if (options.committed) {
+    const reported = new Set<string>();
+    history.forEachPolledRecord((r) => {
+      const log = committedLog(r.topicPartitionId);
+      if (!log || log.get(r.valueId)?.includes(r.offset)) return;
+      const key = `${r.topicPartitionId}/${r.offset}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      report("hw-monotonic", {
+        atMicros: r.atMicros, topic: r.topic, partition: r.partition, offset: r.offset, valueId: r.valueId,
+        detail: `${r.process} read value ${r.valueId} at offset ${r.offset} of ${tps.label(r.topicPartitionId)} below the high watermark; the final committed log no longer holds it there`,
+      });
+    });
+  }
   return counts;
 }

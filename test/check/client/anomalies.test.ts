@@ -155,6 +155,18 @@ describe("client checkers: each anomaly is found", () => {
     expect(again.lostWriteReadNotCommitted).toBe(1);
   });
 
+  it("hw-monotonic: a record a consumer read below the high watermark is gone from its offset at the end", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2]);
+    poll(h, "app-1", 100, 0, [0, 1, 2]);
+    // The final committed log ends at offset 1, and offset 1 now holds another value: what app-1 read went back.
+    const committed = new Map([[1, [0]], [555, [1]]]);
+    const sink = check(h, { committed: () => committed });
+    expect(sink.count("hw-monotonic")).toBe(2);
+    expect(sink.list().find((v) => v.invariant === "hw-monotonic")!.examples.map((e) => e.offset)).toEqual([1, 2]);
+    expect(check(h, { committed: () => new Map([[1, [0]], [2, [1]], [3, [2]]]) }).list()).toEqual([]);
+  });
+
   it("an unread tail is unseen but not lost-write-read: nobody read past it", () => {
     const h = new History();
     produce(h, 0, [0, 1, 2]);
