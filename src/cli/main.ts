@@ -4,6 +4,7 @@ import { runEnsembleDemo } from "./ensembleDemo.ts";
 import { runKernelDemo } from "./kernelDemo.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { runCommand, validateCommand } from "./runCommand.ts";
+import { addReplayCommand } from "./replay/index.ts";
 import { addShrinkCommand } from "./shrink/index.ts";
 import { addFuzzCommand } from "./fuzz/index.ts";
 import { UsageError } from "./UsageError.ts";
@@ -79,6 +80,9 @@ function program(): Command {
     exitCode = code;
   });
   addFuzzCommand(cli, (code) => {
+    exitCode = code;
+  });
+  addReplayCommand(cli, (code) => {
     exitCode = code;
   });
   return cli;
