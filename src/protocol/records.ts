@@ -44,12 +44,37 @@ export interface RecordBatch {
 /** Per-batch overhead of the v2 format (header without records), for sizes. */
 export const BATCH_OVERHEAD_BYTES = 61;
 
-export function lastOffsetOf(batch: RecordBatch): number {
-  return batch.baseOffset + batch.records.length - 1;
+/**
+ * A batch the log cleaner rewrote. Kafka's v2 batch keeps its base offset and its
+ * lastOffsetDelta when records are removed, and each remaining record keeps its own
+ * offset delta, so readers (followers and consumers alike) see each record's own offset:
+ * here a compacted batch keeps `baseOffset`, records its original last offset, and lists
+ * the offset of each remaining record. Offsets are never reassigned.
+ */
+export interface CompactedBatch extends RecordBatch {
+  /** Offset of `records[i]`, ascending. */
+  readonly recordOffsets: readonly number[];
+  /** The batch's last offset as first written (Kafka's baseOffset + lastOffsetDelta). */
+  readonly lastOffset: number;
 }
 
+export function isCompacted(batch: RecordBatch): batch is CompactedBatch {
+  return (batch as CompactedBatch).recordOffsets !== undefined;
+}
+
+/** The batch's last offset; for a compacted batch, the last offset it was written with. */
+export function lastOffsetOf(batch: RecordBatch): number {
+  return isCompacted(batch) ? batch.lastOffset : batch.baseOffset + batch.records.length - 1;
+}
+
+/** The offset after the batch: the log end offset once it is the last one. */
 export function nextOffsetOf(batch: RecordBatch): number {
-  return batch.baseOffset + batch.records.length;
+  return lastOffsetOf(batch) + 1;
+}
+
+/** The offset of `batch.records[i]`. */
+export function recordOffsetOf(batch: RecordBatch, i: number): number {
+  return isCompacted(batch) ? batch.recordOffsets[i]! : batch.baseOffset + i;
 }
 
 export function lastSequenceOf(batch: RecordBatch): number {

@@ -1,6 +1,6 @@
 import type { Micros, NodeContext } from "../../../sim/index.ts";
 import { needsMetadataRefresh, type KafkaError } from "../../protocol/errors.ts";
-import { nextOffsetOf, tpKey, type KafkaRecord, type TopicPartition } from "../../protocol/records.ts";
+import { nextOffsetOf, recordOffsetOf, tpKey, type KafkaRecord, type TopicPartition } from "../../protocol/records.ts";
 import {
   CONSUMER_REPLICA_ID,
   EARLIEST_TIMESTAMP,
@@ -309,7 +309,7 @@ export class Fetcher {
     let next = from;
     for (const batch of answer.batches) {
       batch.records.forEach((record, i) => {
-        const offset = batch.baseOffset + i;
+        const offset = recordOffsetOf(batch, i);
         if (offset >= from) records.push({ topic: p.tp.topic, partition: p.tp.partition, offset, leaderEpoch: batch.partitionLeaderEpoch, record });
       });
       next = Math.max(next, nextOffsetOf(batch));
