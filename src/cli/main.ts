@@ -30,7 +30,8 @@ function program(): Command {
     .option("--json", "print one JSON object")
     .option("--trace <file>", "write the run's events to FILE as JSON lines")
     .option("--history <file>", "write the client-visible history to FILE: EDN for jepsen.tests.kafka if it ends in .edn, else JSON lines")
-    .action((paths: string[], options: { seed: string; json?: boolean; trace?: string; history?: string }) => {
+    .option("--check-determinism", "run each scenario twice and fail unless both runs end with the same fingerprint")
+    .action((paths: string[], options: { seed: string; json?: boolean; trace?: string; history?: string; checkDeterminism?: boolean }) => {
       exitCode = runCommand(paths, options);
     });
 

@@ -1,7 +1,17 @@
 import chalk from "chalk";
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { formatScenarioErrors, loadScenarioFile, type Scenario, type ScenarioError } from "../scenario/index.ts";
+import {
+  describeSettings,
+  drawnOf,
+  formatScenarioErrors,
+  InvalidScenario,
+  loadScenarioFile,
+  resolveScenario,
+  type Drawn,
+  type Scenario,
+  type ScenarioError,
+} from "../scenario/index.ts";
 import { runScenario, type RunSummary } from "./runScenario.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { UsageError } from "./UsageError.ts";
@@ -13,7 +23,12 @@ export interface RunOptions {
   readonly trace?: string;
   /** Where to write the client-visible history: EDN (jepsen.tests.kafka) if it ends in .edn, JSON lines otherwise. */
   readonly history?: string;
+  /** Run each scenario twice and fail unless both runs end with the same fingerprint. */
+  readonly checkDeterminism?: boolean;
 }
+
+/** A run's summary with what its seed drew and, with --check-determinism, the second run's fingerprint. */
+type RunOutput = RunSummary & { readonly drawn?: Drawn; readonly determinism?: { readonly same: boolean; readonly secondFingerprint: string } };
 
 /** Scenario files named on the command line; a directory stands for its .yaml files, sorted. */
 export function expandScenarioPaths(paths: readonly string[]): string[] {
@@ -57,16 +72,25 @@ export function runCommand(paths: readonly string[], options: RunOptions): numbe
   if (options.trace) checkWritable(options.trace, "--trace");
   if (options.history) checkWritable(options.history, "--history");
   const seed = options.seed ?? "1";
-  const summaries: RunSummary[] = [];
-  for (const scenario of scenarios) {
+  const summaries: RunOutput[] = [];
+  for (const file of scenarios) {
+    const scenario = scenarioForSeed(file, seed);
+    const drawn = drawnOf(scenario.variation);
     const trace = options.trace ? new TraceFile(options.trace) : null;
     try {
-      summaries.push(
-        runScenario(scenario, seed, trace?.sink, (world) => {
-          if (options.history) writeHistory(world.history, options.history);
-        }),
-      );
+      const summary = runScenario(scenario, seed, trace?.sink, (world) => {
+        if (options.history) writeHistory(world.history, options.history);
+      });
       trace?.finish();
+      // FoundationDB's unseed check for one run: the same seed again must end in the same state.
+      const second = options.checkDeterminism ? runScenario(scenario, seed).fingerprint : null;
+      const determinism = second === null ? undefined : { same: second === summary.fingerprint, secondFingerprint: second };
+      summaries.push({
+        ...summary,
+        ok: summary.ok && determinism?.same !== false,
+        ...(drawn === null ? {} : { drawn }),
+        ...(determinism === undefined ? {} : { determinism }),
+      });
     } catch (error) {
       trace?.abandon();
       // A broken model stops the run: say which seed, and how to replay it.
@@ -82,7 +106,17 @@ export function runCommand(paths: readonly string[], options: RunOptions): numbe
   return summaries.every((s) => s.ok) ? 0 : 1;
 }
 
-function formatSummary(s: RunSummary, oneLine: boolean): string {
+/** The scenario as this seed runs it (settings written as choices drawn, swarm faults added). */
+function scenarioForSeed(scenario: Scenario, seed: string): Scenario {
+  try {
+    return resolveScenario(scenario, seed);
+  } catch (error) {
+    if (error instanceof InvalidScenario) throw new UsageError(`with seed ${seed}: ${formatScenarioErrors(error.errors)}`);
+    throw error;
+  }
+}
+
+function formatSummary(s: RunOutput, oneLine: boolean): string {
   const verdict = s.ok ? chalk.green("PASS") : chalk.red("FAIL");
   const expectation =
     s.verdictBasis === "no violation"
@@ -90,10 +124,12 @@ function formatSummary(s: RunSummary, oneLine: boolean): string {
       : s.expectations.map((e) => `${e.text} (${e.actual})`).join(", ");
   const lat = s.produceLatencyMs;
   if (oneLine) {
-    return `${verdict}  ${s.scenario.padEnd(24)} ${`sent ${s.sent}`.padEnd(13)} ${`acked ${s.acked}`.padEnd(14)} ${`lost ${s.lostAcked}`.padEnd(9)} p99 ${lat.p99}ms  expect ${expectation}  fp ${s.fingerprint}`;
+    const twice = s.determinism === undefined ? "" : s.determinism.same ? " (twice)" : chalk.red(` then ${s.determinism.secondFingerprint}: not deterministic`);
+    return `${verdict}  ${s.scenario.padEnd(24)} ${`sent ${s.sent}`.padEnd(13)} ${`acked ${s.acked}`.padEnd(14)} ${`lost ${s.lostAcked}`.padEnd(9)} p99 ${lat.p99}ms  expect ${expectation}  fp ${s.fingerprint}${twice}`;
   }
   const lines = [
     `${verdict}  ${s.scenario}  (${s.file}, profile ${s.profile}, seed ${s.seed})`,
+    ...formatDrawn(s.drawn),
     `  records   sent ${s.sent}, acknowledged ${s.acked}, failed ${s.failed}${formatErrors(s.errors)}`,
     `  loss      ${s.lostAcked} acknowledged records absent from the final committed log${s.duplicated > 0 ? `, ${s.duplicated} duplicated` : ""}`,
     `  produce   ${s.throughput} records/s acknowledged; latency ms p50 ${lat.p50}, p99 ${lat.p99}, p99.9 ${lat.p999}, max ${lat.max}`,
@@ -113,8 +149,21 @@ function formatSummary(s: RunSummary, oneLine: boolean): string {
       .flatMap((v) => v.examples.map((e) => `            not recovered: ${e.detail}`)),
     `  expect    ${expectation}${s.bootstrapped ? "" : "  (the cluster never came up)"}`,
     `  run       ${s.simulatedSeconds}s simulated, ${s.events} events, fingerprint ${s.fingerprint}`,
+    ...(s.determinism === undefined
+      ? []
+      : [s.determinism.same ? `  twice     a second run ended with the same fingerprint` : chalk.red(`  twice     a second run ended with fingerprint ${s.determinism.secondFingerprint}: the run is not deterministic`)]),
   ];
   return lines.join("\n");
+}
+
+/** What the seed drew, for a file that leaves settings or faults to it. */
+function formatDrawn(drawn: Drawn | undefined): string[] {
+  if (drawn === undefined) return [];
+  const settings = describeSettings(drawn.settings);
+  return [
+    ...(settings === "" ? [] : [`  drawn     ${settings}`]),
+    ...(drawn.faults.length === 0 ? [] : [`  swarm     ${drawn.faults.join("; ")}`]),
+  ];
 }
 
 function formatErrors(errors: Readonly<Record<string, number>>): string {
@@ -134,8 +183,16 @@ function checkWritable(path: string, flag: string): void {
   if (!ok) throw new UsageError(`${flag} ${path}: the directory ${dir} does not exist`);
 }
 
+function describeVariation(s: Scenario): string {
+  if (s.variation === undefined) return "";
+  const settings = Object.keys(s.variation.settings).length;
+  const kinds = s.variation.swarm?.kinds.map((k) => k.verb) ?? [];
+  const parts = [...(settings === 0 ? [] : [`${settings} settings`]), ...(kinds.length === 0 ? [] : [`swarm faults (${kinds.join(", ")})`])];
+  return `; drawn per seed: ${parts.join(" and ")}`;
+}
+
 export function validateCommand(paths: readonly string[]): number {
   const scenarios = loadAll(expandScenarioPaths(paths));
-  for (const s of scenarios) process.stdout.write(`${chalk.green("valid")}  ${s.file}  (${s.name}, profile ${s.profile}, ${s.faults.length} faults)\n`);
+  for (const s of scenarios) process.stdout.write(`${chalk.green("valid")}  ${s.file}  (${s.name}, profile ${s.profile}, ${s.faults.length} faults${describeVariation(s)})\n`);
   return 0;
 }
