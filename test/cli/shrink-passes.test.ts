@@ -6,6 +6,8 @@ import { removeFaults } from "../../src/cli/shrink/removeFaults.ts";
 import { ScenarioDoc } from "../../src/cli/shrink/ScenarioDoc.ts";
 import type { Edit, Variant, VariantSearch } from "../../src/cli/shrink/Shrinker.ts";
 import { shortenDuration } from "../../src/cli/shrink/shortenTime.ts";
+import { startingPoint } from "../../src/cli/shrink/startingPoint.ts";
+import { runScenario } from "../../src/cli/runScenario.ts";
 import { parseScenario, type Scenario } from "../../src/scenario/index.ts";
 
 /**
@@ -99,4 +101,40 @@ describe("shrink passes", () => {
     expect(formatDuration(oracle.best.scenario.durationMicros)).toBe("2s");
     expect(faultTimes(oracle.best.scenario)).toEqual(["2s"]);
   });
+});
+
+/** Settings written as choices and a swarm: each seed draws its own. */
+const SWARMED = `name: swarmed
+duration: 5s
+settle: 15s
+cluster:
+  brokers: 3
+  config:
+    replica.lag.time.max.ms: 2s..10s   # drawn per seed
+topics: [{ name: orders, partitions: 1, replication.factor: 3 }]
+producers: [{ topic: orders, rate: 100, config: { acks: [1, all], linger.ms: 0..20 } }]
+faults:
+  - { at: 1s, crash: leader(orders/0), for: 1s }
+swarm:
+  between: 1s..4s
+  pause: { nodes: [broker-1, broker-2], count: 1..2, for: 500ms..2s }
+  clog: { links: [[broker-1, broker-3]], count: 1, for: 1s..2s, delay: 5ms..50ms }
+`;
+
+describe("shrink: a file that leaves things to the seed", () => {
+  it("is written out as the seed runs it (drawn settings, swarm faults in faults:), and that file runs the same run", () => {
+    const template = load(SWARMED);
+    const start = startingPoint("swarmed.yaml", SWARMED, template, "3");
+    const text = start.doc.text();
+    expect(text).not.toContain("swarm:");
+    expect(text.replace(/#.*$/gm, "")).not.toMatch(/\.\./); // no range left outside the comments
+    expect(text).not.toContain("drawn per seed");
+    expect(start.scenario.variation).toBeUndefined();
+    expect(Object.keys(start.drawn.settings)).toEqual(["cluster.config.replica.lag.time.max.ms", "producers[0].config.acks", "producers[0].config.linger.ms"]);
+    expect(start.drawn.faults).toBeGreaterThan(0);
+    expect(start.scenario.faults.length).toBe(1 + start.drawn.faults);
+    // The same run: the fingerprint of the file itself with that seed.
+    expect(start.summary.fingerprint).toBe(runScenario(template, "3").fingerprint);
+    expect(parseScenario(text, "again.yaml").ok).toBe(true);
+  }, 30_000);
 });

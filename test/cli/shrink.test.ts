@@ -28,7 +28,7 @@ function load(file: string): Scenario {
  */
 const NOISY_CRASH = (acks: string): string => `name: noisy-crash
 duration: 12s
-settle: 30s
+settle: 20s
 network: { latency: 1ms, jitter: 200us }
 cluster:
   brokers: 3
@@ -77,7 +77,8 @@ describe("ksim shrink", () => {
       expect(small.topics[0]!.partitions).toBe(1);
 
       const text = readFileSync(out, "utf8");
-      expect(text.startsWith(`# Shrunk by ksim shrink from ${acks1} with seed 1: it still fails with lost-write.`)).toBe(true);
+      expect(text.split("\n")[0]).toBe(`# Shrunk by ksim shrink from ${acks1} with seed 1 (${report.runs} runs): it still fails with lost-write.`);
+      expect(text).toContain(`# Replay: npx ksim replay ${out} --seed 1`);
       expect(ksim("validate", out).status).toBe(0);
       const rerun = ksim("run", out, "--seed", "1", "--json");
       expect(rerun.status).toBe(1);

@@ -23,7 +23,7 @@ export class ScenarioDoc {
 
   /** The file's text; throws if an edit left the document unprintable (an alias to a removed anchor). */
   text(): string {
-    return this.doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
+    return this.doc.toString({ flowCollectionPadding: false });
   }
 
   has(path: Path): boolean {
@@ -42,11 +42,23 @@ export class ScenarioDoc {
     return isSeq(node) ? node.items.length : 0;
   }
 
-  /** Rewrites a scalar in place (keeping its comment), or adds the key when absent. */
-  set(path: Path, value: string | number): void {
+  /**
+   * Rewrites a scalar in place (keeping its comment unless `dropComment`), or puts a scalar
+   * where the key was absent or held a list.
+   */
+  set(path: Path, value: string | number | boolean | null, dropComment = false): void {
     const node = this.doc.getIn(path, true);
     if (isScalar(node)) node.value = value;
     else this.doc.setIn(path, value);
+    const scalar = this.doc.getIn(path, true);
+    if (dropComment && isScalar(scalar)) scalar.comment = null;
+  }
+
+  /** Adds `value` (plain data, written in flow style) at the end of the list at `path`, making the list if absent. */
+  append(path: Path, value: unknown): void {
+    const node = this.doc.createNode(value, { flow: true });
+    if (isSeq(this.doc.getIn(path, true))) this.doc.addIn(path, node);
+    else this.doc.setIn(path, this.doc.createNode([node]));
   }
 
   delete(path: Path): void {

@@ -31,7 +31,7 @@ export function removeFaults(s: VariantSearch): boolean {
 }
 
 function removeChunk(s: VariantSearch, indices: readonly number[]): boolean {
-  const what = indices.map((i) => describeFault(s.best.doc.value([...FAULTS, i]))).join("; ");
+  const what = indices.map((i) => describeFaultItem(s.best.doc.value([...FAULTS, i]))).join("; ");
   const label = indices.length === 1 ? `removed the fault ${what}` : `removed ${indices.length} faults: ${what}`;
   return s.attempt(label, (doc: ScenarioDoc) => {
     doc.removeItems(FAULTS, indices);
@@ -55,7 +55,7 @@ function range(start: number, end: number): number[] {
 }
 
 /** `crash leader(orders/0) at 10s for 15s`: a fault item as one line of a summary. */
-export function describeFault(item: unknown): string {
+export function describeFaultItem(item: unknown): string {
   if (typeof item !== "object" || item === null || Array.isArray(item)) return compact(item);
   const { at, for: forTime, ...body } = item as Record<string, unknown>;
   const action = Object.entries(body)

@@ -1,5 +1,6 @@
 import { formatDuration, type Micros } from "../../../sim/index.ts";
 import type { Scenario } from "../../scenario/index.ts";
+import { exactDuration } from "./materialize.ts";
 import type { VariantSearch } from "./Shrinker.ts";
 
 const SECOND_MICROS = 1_000_000;
@@ -34,7 +35,7 @@ function tryDuration(s: VariantSearch, durationMicros: Micros): boolean {
   const late = faultsAfter(current, durationMicros);
   const dropped = late.length === 0 ? "" : `, dropping ${late.length === 1 ? "the fault" : `${late.length} faults`} after the new end`;
   return s.attempt(`duration ${formatDuration(current.durationMicros)} -> ${formatDuration(durationMicros)}${dropped}`, (doc) => {
-    doc.set(["duration"], formatDuration(durationMicros));
+    doc.set(["duration"], exactDuration(durationMicros));
     doc.removeItems(["faults"], late);
     return true;
   });
@@ -59,8 +60,8 @@ export function shiftFaultsEarlier(s: VariantSearch): boolean {
     if (shift < MIN_SHIFT_MICROS) break;
     const duration = current.durationMicros - shift;
     const kept = s.attempt(`faults ${formatDuration(shift)} earlier, duration ${formatDuration(current.durationMicros)} -> ${formatDuration(duration)}`, (doc) => {
-      current.faults.forEach((f, i) => doc.set(["faults", i, "at"], formatDuration(f.at - shift)));
-      doc.set(["duration"], formatDuration(duration));
+      current.faults.forEach((f, i) => doc.set(["faults", i, "at"], exactDuration(f.at - shift)));
+      doc.set(["duration"], exactDuration(duration));
       return true;
     });
     if (!kept) break;
@@ -81,7 +82,7 @@ export function shortenSettle(s: VariantSearch): boolean {
     const shorter = Math.max(MIN_SETTLE_MICROS, roundDown(settle / 2));
     if (shorter >= settle) break;
     const kept = s.attempt(`settle ${formatDuration(settle)} -> ${formatDuration(shorter)}`, (doc) => {
-      doc.set(["settle"], formatDuration(shorter));
+      doc.set(["settle"], exactDuration(shorter));
       return true;
     });
     if (!kept) break;

@@ -1,14 +1,13 @@
 import { Option, type Command } from "commander";
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { PLANTED, withPlantedBug, type PlantedBugs } from "../../protocol/plantedBugs.ts";
 import { formatScenarioErrors, loadScenarioFile, parseScenario, type Scenario } from "../../scenario/index.ts";
-import { runScenario, type RunSummary } from "../runScenario.ts";
 import { UsageError } from "../UsageError.ts";
 import { failuresOf, targetFor } from "./failure.ts";
-import { ScenarioDoc } from "./ScenarioDoc.ts";
 import { Shrinker } from "./Shrinker.ts";
 import { shrinkScenario } from "./shrinkScenario.ts";
+import { startingPoint, type StartingPoint } from "./startingPoint.ts";
 import { headerLines, jsonReport, outcomeOf, textReport, type ShrinkOutcome } from "./shrinkReport.ts";
 import { sizeChanges, sizeOf } from "./scenarioSize.ts";
 
@@ -46,7 +45,7 @@ export function addShrinkCommand(cli: Command, setExit: (code: number) => void):
     .description("turn a failing seed into the smallest scenario that still fails the same way, and write it")
     .argument("<scenario>", "the scenario file")
     .requiredOption("--seed <seed>", "the seed of the failing run")
-    .option("--out <file>", "where to write the smallest scenario (default: FILE.min.yaml beside FILE)")
+    .option("--out <file>", "where to write the smallest scenario (default: NAME.min.yaml in the current directory)")
     .option("--invariant <name>", "the failure to keep when the run fails in several ways (default: the first listed)")
     .option("--max-runs <n>", "the most candidate runs to try", String(DEFAULT_MAX_RUNS))
     .option("--json", "print one JSON object")
@@ -63,16 +62,16 @@ export function shrinkCommand(file: string, options: ShrinkOptions): number {
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) throw new UsageError(formatScenarioErrors(loaded.errors));
   checkOut(out, file);
-  const doc = ScenarioDoc.parse(readFileSync(file, "utf8"));
-  if (doc === null) throw new Error(`${file} loaded but its YAML could not be re-read for shrinking`);
-  const shrink = (): number => shrinkLoaded(file, loaded.scenario, doc, { seed: options.seed, out, json: options.json === true, invariant: options.invariant, maxRuns });
+  const text = readFileSync(file, "utf8");
+  const checked: Checked = { seed: options.seed, out, json: options.json === true, invariant: options.invariant, maxRuns };
+  const shrink = (): number => shrinkFrom(file, startingPoint(file, text, loaded.scenario, options.seed), checked);
   return bug === undefined ? shrink() : withPlantedBug(bug, shrink);
 }
 
-function shrinkLoaded(file: string, scenario: Scenario, doc: ScenarioDoc, options: Checked): number {
+function shrinkFrom(file: string, start: StartingPoint, options: Checked): number {
   const { seed, out } = options;
-  const original = runOriginal(scenario, seed);
-  const failures = failuresOf(original);
+  const { scenario, summary } = start;
+  const failures = failuresOf(summary);
   if (failures.length === 0) return reportPass(file, scenario, seed, options.json);
   const failure = options.invariant ?? failures[0]!;
   if (!failures.includes(failure)) {
@@ -81,24 +80,15 @@ function shrinkLoaded(file: string, scenario: Scenario, doc: ScenarioDoc, option
   const started = Date.now();
   const progress = !options.json && process.stderr.isTTY === true;
   const shrinker = new Shrinker(
-    { doc, scenario, summary: original },
-    { seed, target: targetFor(original, failure), maxRuns: options.maxRuns, file: out, onRun: progress ? showProgress(scenario) : undefined },
+    { doc: start.doc, scenario, summary },
+    { seed, target: targetFor(summary, failure), maxRuns: options.maxRuns, file: out, onRun: progress ? showProgress(scenario) : undefined },
   );
   shrinkScenario(shrinker);
   if (progress) process.stderr.write("\r\x1b[K");
-  const outcome = outcomeOf(scenario, shrinker, { file, seed, failure, failures, out });
+  const outcome = outcomeOf(scenario, shrinker, { file, seed, failure, failures, out, drawn: start.drawn });
   writeMinimal(shrinker, outcome);
   process.stdout.write((options.json ? JSON.stringify(jsonReport(outcome)) : textReport(outcome, (Date.now() - started) / 1000)) + "\n");
   return 1;
-}
-
-function runOriginal(scenario: Scenario, seed: string): RunSummary {
-  try {
-    return runScenario(scenario, seed);
-  } catch (error) {
-    const why = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    throw new Error(`${scenario.file} with seed ${seed} stopped: ${why}\nreplay with: npx ksim run ${scenario.file} --seed ${seed} --trace trace.jsonl`);
-  }
 }
 
 function reportPass(file: string, scenario: Scenario, seed: string, json: boolean): number {
@@ -128,10 +118,12 @@ function writeMinimal(shrinker: Shrinker, outcome: ShrinkOutcome): void {
   renameSync(partial, outcome.out);
 }
 
-/** `dir/name.yaml` -> `dir/name.min.yaml`. */
+/**
+ * `dir/name.yaml` -> `name.min.yaml` in the working directory, not beside the input: a
+ * failing file dropped into the scenario library would fail `ksim run scenarios/`.
+ */
 export function defaultOut(file: string): string {
-  const name = basename(file).replace(/\.ya?ml$/i, "");
-  return join(dirname(file), `${name}.min.yaml`);
+  return `${basename(file).replace(/\.ya?ml$/i, "")}.min.yaml`;
 }
 
 function checkOut(out: string, file: string): void {

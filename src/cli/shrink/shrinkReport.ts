@@ -1,7 +1,8 @@
 import chalk from "chalk";
 import type { Shrinker } from "./Shrinker.ts";
 import { sizeChanges, sizeOf, type ScenarioSize } from "./scenarioSize.ts";
-import type { Scenario } from "../../scenario/index.ts";
+import { describeSettings, type Scenario } from "../../scenario/index.ts";
+import type { WrittenIn } from "./materialize.ts";
 
 /** What a shrink found, for the file's header, the summary and --json. */
 export interface ShrinkOutcome {
@@ -22,9 +23,11 @@ export interface ShrinkOutcome {
   readonly skipped: number;
   readonly crashed: number;
   readonly steps: readonly string[];
+  /** Settings and swarm faults the seed drew, written into the file before shrinking. */
+  readonly drawn: WrittenIn;
 }
 
-export function outcomeOf(original: Scenario, shrinker: Shrinker, fields: Pick<ShrinkOutcome, "file" | "seed" | "failure" | "failures" | "out">): ShrinkOutcome {
+export function outcomeOf(original: Scenario, shrinker: Shrinker, fields: Pick<ShrinkOutcome, "file" | "seed" | "failure" | "failures" | "out" | "drawn">): ShrinkOutcome {
   return {
     ...fields,
     scenario: original.name,
@@ -47,10 +50,36 @@ export function replayCommand(file: string, seed: string): string {
 export function headerLines(o: ShrinkOutcome): string[] {
   const changes = sizeChanges(o.before, o.after);
   return [
-    `Shrunk by ksim shrink from ${o.file} with seed ${o.seed}: it still fails with ${o.failure}.`,
-    changes.length === 0 ? "No smaller variant failed the same way." : `Smaller than the original: ${changes.join(", ")} (${o.runs} runs).`,
+    `Shrunk by ksim shrink from ${o.file} with seed ${o.seed} (${o.runs} runs): it still fails with ${o.failure}.`,
+    ...(changes.length === 0 ? ["No smaller variant failed the same way."] : wrap(`Smaller: ${changes.join(", ")}.`, HEADER_WIDTH)),
+    ...drawnLines(o),
     `Replay: ${o.replay}`,
   ];
+}
+
+/** What the seed drew and the file now states (a file with choices or a swarm draws nothing once written out). */
+function drawnLines(o: ShrinkOutcome): string[] {
+  const settings = describeSettings(o.drawn.settings);
+  const faults = o.drawn.faults;
+  if (settings === "" && faults === 0) return [];
+  const parts = [settings === "" ? "" : settings, faults === 0 ? "" : `${faults} swarm fault${faults === 1 ? "" : "s"} (in faults:)`];
+  return wrap(`Seed ${o.seed} drew, and the file now states: ${parts.filter((p) => p !== "").join("; ")}`, HEADER_WIDTH);
+}
+
+const HEADER_WIDTH = 88;
+
+/** Words into lines of at most `width` characters, continuation lines indented. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 export function textReport(o: ShrinkOutcome, wallSeconds: number): string {
@@ -63,6 +92,7 @@ export function textReport(o: ShrinkOutcome, wallSeconds: number): string {
   const lines = [
     `${chalk.red("FAIL")}  ${o.scenario}  (${o.file}, seed ${o.seed}): ${o.failure}${o.failures.length > 1 ? ` (also ${o.failures.filter((f) => f !== o.failure).join(", ")})` : ""}`,
     `  shrunk    ${o.runs} runs in ${wallSeconds.toFixed(1)}s${notes.length > 0 ? `; ${notes.join("; ")}` : ""}`,
+    ...drawnLines(o).map((line, i) => `  ${i === 0 ? "drawn     " : "          "}${line}`),
     `  smaller   ${changes.length === 0 ? "nothing: no smaller variant failed the same way" : changes.join(", ")}`,
     ...o.steps.map((step, i) => `  ${i === 0 ? "kept      " : "          "}${step}`),
     `  wrote     ${o.out}`,
