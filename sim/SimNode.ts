@@ -73,6 +73,18 @@ export class NodeContext {
     return this.node.sim.isPending(handle);
   }
 
+  /**
+   * The process stops itself (a JVM's Runtime.halt): the node goes down as a process
+   * crash (the operating system and its page cache live on) once the current event is
+   * handled, and stays down until something restarts it.
+   */
+  halt(reason: string): void {
+    const node = this.node;
+    const sim = node.sim;
+    sim.record("halt", node.name, { reason });
+    sim.scheduleForNode(node, 0, sim.label("halt"), haltNode, node);
+  }
+
   /** Writes a line to the trace (and the fingerprint) from inside the process. */
   record(kind: string, detail?: Record<string, unknown>): void {
     this.node.sim.record(kind, this.node.name, detail);
@@ -81,6 +93,10 @@ export class NodeContext {
 
 function runThunk(fire: () => void): void {
   fire();
+}
+
+function haltNode(node: SimNode): void {
+  node.crash("process");
 }
 
 interface HeldEvent {

@@ -71,7 +71,10 @@ export class Broker implements Process {
       zk: this.zk,
       fetchers: this.fetchers,
       observer,
-      openLog: (topic, partition, o) => openPartitionLog(ctx, topic, partition, o),
+      // A broker has one log directory (log.dirs with one entry): when it fails, every log
+      // directory has failed, and Kafka's ReplicaManager halts the broker (Exit.halt) rather
+      // than serve without storage. It stays down until restarted.
+      openLog: (topic, partition, o) => openPartitionLog(ctx, topic, partition, o, (reason) => ctx.halt(`all log directories have failed: ${reason}`)),
       respond: (to, response, size) => this.respond(to, response, size),
       leadershipChanged: (p, leader) => {
         if (p.topic !== CONSUMER_OFFSETS_TOPIC) return;

@@ -38,6 +38,8 @@ export class FaultRunner {
     }
     for (const node of [...this.paused]) this.resume(node);
     for (const node of [...this.down]) this.restart(node);
+    // A process that stopped itself (a broker whose log directory failed halts) is restarted too.
+    for (const node of this.allNodes) if (this.sim.node(node).state === "down") this.restart(node);
     for (const node of this.allNodes) {
       const disk = this.sim.node(node).disk;
       disk.full(false);

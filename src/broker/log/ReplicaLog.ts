@@ -44,7 +44,8 @@ const EMPTY_READ: LogReadResult = { error: "NONE", batches: [], sizeBytes: 0 };
  * periodic tasks, as Kafka's LogManager runs them.
  *
  * A failed write (a full disk) takes the log offline, as Kafka takes the log directory
- * offline: from then on appends and reads answer KAFKA_STORAGE_ERROR until a restart.
+ * offline: from then on appends and reads answer KAFKA_STORAGE_ERROR until a restart,
+ * and `onOffline` is told (the broker halts: see Broker).
  */
 export class ReplicaLog {
   readonly config: LogConfig;
@@ -65,6 +66,8 @@ export class ReplicaLog {
     private readonly ctx: NodeContext,
     readonly dir: string,
     config: Partial<LogConfig> = {},
+    /** Told once when the log goes offline (Kafka's LogDirFailureChannel). */
+    private readonly onOffline: (reason: string) => void = () => {},
   ) {
     this.config = logConfig(config);
     this.snapshots = new ProducerSnapshots(ctx.disk, dir);
@@ -510,6 +513,7 @@ export class ReplicaLog {
     if (this.offline === null) {
       this.offline = `${error} during ${during} in ${this.dir}`;
       this.ctx.record("log.offline", { dir: this.dir, reason: this.offline });
+      this.onOffline(this.offline);
     }
     return this.offline;
   }

@@ -25,8 +25,8 @@ export function logConfigOf(options: TopicOptions): Partial<LogConfig> {
 }
 
 /** Opens (and recovers) a partition replica's log on the node's disk, behind the broker's PartitionLog interface. */
-export function openPartitionLog(ctx: NodeContext, topic: string, partition: number, options: TopicOptions): PartitionLogAdapter {
-  return new PartitionLogAdapter(new ReplicaLog(ctx, partitionDir(topic, partition), logConfigOf(options)));
+export function openPartitionLog(ctx: NodeContext, topic: string, partition: number, options: TopicOptions, onOffline?: (reason: string) => void): PartitionLogAdapter {
+  return new PartitionLogAdapter(new ReplicaLog(ctx, partitionDir(topic, partition), logConfigOf(options), onOffline));
 }
 
 /** The broker's view of a ReplicaLog. `log` is there for checkers and tests. */
