@@ -5,6 +5,7 @@ import { runKernelDemo } from "./kernelDemo.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { runCommand, validateCommand } from "./runCommand.ts";
 import { addReplayCommand } from "./replay/index.ts";
+import { addCompareCommand } from "./compare/index.ts";
 import { addShrinkCommand } from "./shrink/index.ts";
 import { addFuzzCommand } from "./fuzz/index.ts";
 import { UsageError } from "./UsageError.ts";
@@ -84,6 +85,9 @@ function program(): Command {
     exitCode = code;
   });
   addReplayCommand(cli, (code) => {
+    exitCode = code;
+  });
+  addCompareCommand(cli, (code) => {
     exitCode = code;
   });
   return cli;

@@ -1,0 +1,25 @@
+import type { Command } from "commander";
+import { compareCommand, type CompareOptions } from "./compareCommand.ts";
+
+/** Adds `ksim compare` to the program; `setExitCode` receives the command's exit code. */
+export function addCompareCommand(cli: Command, setExitCode: (code: number) => void): void {
+  cli
+    .command("compare")
+    .description(
+      "run a scenario under each combination of the varied settings, over the same seeds, and tabulate " +
+        "throughput, latency, lost and duplicated records, unavailable time and violations",
+    )
+    .argument("<scenario>", "a scenario file")
+    .option(
+      "--vary <key=values>",
+      "a Kafka key (acks, min.insync.replicas, ...), partitions, replication.factor or profile, with comma-separated values; repeatable",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option("--seeds <n>", "seeds 1..N for every combination", "5")
+    .option("--json", "print one JSON object: {rows: [{settings, ...figures}]}")
+    .option("--out <dir>", "also write compare.json and report.md (a Markdown table) into DIR")
+    .action((path: string, options: CompareOptions) => {
+      setExitCode(compareCommand(path, options));
+    });
+}
