@@ -72,11 +72,19 @@ export function openWorld(file: Scenario, seed: string, trace?: TraceSink): Worl
 }
 
 /** Runs a scenario with a seed and judges it. Deterministic: the same inputs give the same summary. */
-export function runScenario(file: Scenario, seed: string, trace?: TraceSink, afterRun?: (world: World) => void): RunSummary {
+export function runScenario(
+  file: Scenario,
+  seed: string,
+  trace?: TraceSink,
+  afterRun?: (world: World, phases: ReturnType<World["run"]>) => void,
+  /** Watchers that read the World as it runs (a report's lag samples) get it here. */
+  beforeRun?: (world: World) => void,
+): RunSummary {
   const world = openWorld(file, seed, trace);
+  beforeRun?.(world);
   const scenario = world.scenario;
   const phases = world.run();
-  afterRun?.(world);
+  afterRun?.(world, phases);
   const ledger = world.ledger;
   const losses = ledger.losses(world.committedValues());
   const groups = world.groups;
