@@ -111,7 +111,7 @@ function scenarioForSeed(scenario: Scenario, seed: string): Scenario {
   try {
     return resolveScenario(scenario, seed);
   } catch (error) {
-    if (error instanceof InvalidScenario) throw new UsageError(`with seed ${seed}: ${formatScenarioErrors(error.errors)}`);
+    if (error instanceof InvalidScenario) throw new UsageError(`the settings seed ${seed} drew do not go together:\n${formatScenarioErrors(error.errors)}`);
     throw error;
   }
 }

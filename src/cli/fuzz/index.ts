@@ -11,7 +11,7 @@ export function addFuzzCommand(cli: Command, setExitCode: (code: number) => void
     .description("run many seeds of one scenario in parallel (swarm testing); print each failing seed with its replay command")
     .argument("[scenario...]", "the scenario file (with --merge: fuzz results, JSON files or directories of them)")
     .option("--seeds <n>", "how many seeds to run (default 100)")
-    .option("--time <duration>", "run seeds for this long instead, wall clock (90s, 5m, 1h)")
+    .option("--time <duration>", "hand out seeds for this long instead, wall clock (90s, 5m, 1h); seeds under way finish")
     .option("--from-seed <s>", "the first seed (default 1); the campaign runs s, s+1, ...")
     .option("--jobs <k>", "worker threads (default: the number of cores)")
     .option("--shard <i/n>", "run the i-th of n shards: the seeds whose position k (from 0) has k % n == i-1")

@@ -33,12 +33,18 @@ const templates = new Map<string, Scenario>();
 
 /** Runs one seed of a scenario file; the file is read once per thread. Never throws. */
 export function runSeed(task: SeedTask): SeedOutcome {
+  let file: Scenario;
+  try {
+    file = template(task.file);
+  } catch (error) {
+    return { kind: "bad-input", task, message: error instanceof InvalidScenario ? formatScenarioErrors(error.errors) : String(error) };
+  }
   let scenario: Scenario;
   try {
-    scenario = resolveScenario(template(task.file), task.seed);
+    scenario = resolveScenario(file, task.seed);
   } catch (error) {
     const message = error instanceof InvalidScenario ? formatScenarioErrors(error.errors) : String(error);
-    return { kind: "bad-input", task, message: `${task.file} with seed ${task.seed}: ${message}` };
+    return { kind: "bad-input", task, message: `the settings seed ${task.seed} drew do not go together:\n${message}` };
   }
   const drawn = drawnOf(scenario.variation);
   try {
