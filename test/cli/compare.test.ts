@@ -67,10 +67,11 @@ describe("ksim compare", () => {
     expect(all.seeds[1].fingerprint).toBe(run.fingerprint);
   });
 
-  it("--json prints {rows: [{settings, ...figures}]}, one row per combination of the cross product", () => {
-    const r = ksim("compare", tiny, "--vary", "acks=0,1", "--vary", "linger.ms=0,5", "--seeds", "1", "--json");
+  it("--json prints {rows: [{settings, ...figures}]}, one row per combination of the cross product, the same with --jobs 1 and 2", () => {
+    const r = ksim("compare", tiny, "--vary", "acks=0,1", "--vary", "linger.ms=0,5", "--seeds", "1", "--json", "--jobs", "2");
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
+    expect(ksim("compare", tiny, "--vary", "acks=0,1", "--vary", "linger.ms=0,5", "--seeds", "1", "--json", "--jobs", "1").stdout).toBe(r.stdout);
     const json = JSON.parse(r.stdout);
     expect(json.rows.map((row: { settings: object }) => row.settings)).toEqual([
       { acks: "0", "linger.ms": "0" },

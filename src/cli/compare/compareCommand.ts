@@ -1,18 +1,23 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { withSettings, type Setting } from "../../scenario/withSetting.ts";
 import type { Scenario } from "../../scenario/index.ts";
 import { expandScenarioPaths, loadAll } from "../runCommand.ts";
-import { runScenario, type RunSummary } from "../runScenario.ts";
+import type { RunSummary } from "../runScenario.ts";
 import { UsageError } from "../UsageError.ts";
 import { compareRow, type CompareRow } from "./CompareRow.ts";
 import { formatMarkdown, formatTable, type CompareHeading } from "./formatTable.ts";
+import { runTasks } from "./ComparePool.ts";
 import { startCompareProgress } from "./progress.ts";
+import type { CompareTask } from "./runTask.ts";
 import { combinations, describeCombination, parseVaryFlags, type Vary } from "./variations.ts";
 
 export interface CompareOptions {
   readonly vary: readonly string[];
   readonly seeds: string;
+  /** Worker threads; default the number of cores. */
+  readonly jobs?: string;
   readonly json?: boolean;
   readonly out?: string;
 }
@@ -24,30 +29,37 @@ const MAX_SEEDS = 10_000;
  * varied settings, each run with the same seeds 1..N, and a table of what each costs and
  * loses. Every combination is loaded (and so checked) before the first run: a bad key,
  * value or combination is exit 2 with nothing run or written. Exit 0 once the table is
- * made: a comparison reports, it does not judge (`ksim run` judges one setting).
+ * made: a comparison reports, it does not judge (`ksim run` judges one setting). Runs go
+ * to worker threads (--jobs); the table does not depend on how many.
  */
-export function compareCommand(path: string, options: CompareOptions): number {
+export async function compareCommand(path: string, options: CompareOptions): Promise<number> {
   if (expandScenarioPaths([path]).length !== 1) throw new UsageError(`compare takes one scenario file; ${path} is a directory`);
   const [base] = loadAll([path]);
   const varies = parseVaryFlags(options.vary);
   const seeds = seedList(options.seeds);
-  const variants = loadVariants(readFileSync(path, "utf8"), base!, varies);
+  const jobs = jobCount(options.jobs);
+  const source = readFileSync(path, "utf8");
+  const variants = loadVariants(source, base!, varies);
   if (options.out) checkOutDir(options.out);
 
-  const progress = startCompareProgress(options.json === true, variants.length * seeds.length, process.stderr);
-  const rows: CompareRow[] = [];
+  const tasks: CompareTask[] = variants.flatMap((settings, v) =>
+    seeds.map((seed, i) => ({ index: v * seeds.length + i, source, file: base!.file, settings, seed })),
+  );
+  const progress = startCompareProgress(options.json === true, tasks.length, process.stderr);
+  const left = variants.map(() => seeds.length);
   let done = 0;
-  for (const v of variants) {
-    const label = describeCombination(v.settings);
-    const runs: RunSummary[] = [];
-    for (const seed of seeds) {
-      runs.push(runVariant(v.scenario, seed, label, path));
-      done++;
-      progress.runDone(done, label, runs.length === seeds.length);
-    }
-    rows.push(compareRow(Object.fromEntries(v.settings.map((s) => [s.key, s.value])), runs));
-  }
+  const outcomes = await runTasks(tasks, jobs, (o) => {
+    const v = Math.floor(o.index / seeds.length);
+    done++;
+    progress.runDone(done, describeCombination(variants[v]!), --left[v]! === 0);
+  });
   progress.stop();
+  const failure = outcomes.find((o) => !o.ok);
+  if (failure && !failure.ok) throw new Error(failure.message);
+  const rows: CompareRow[] = variants.map((settings, v) => {
+    const runs = outcomes.slice(v * seeds.length, (v + 1) * seeds.length).map((o) => (o.ok ? o.summary : null)).filter((s): s is RunSummary => s !== null);
+    return compareRow(Object.fromEntries(settings.map((s) => [s.key, s.value])), runs);
+  });
 
   const heading: CompareHeading = { scenario: base!.name, file: base!.file, keys: varies.map((v) => v.key), seeds };
   const json = JSON.stringify({ scenario: base!.name, file: base!.file, seeds, vary: varies, rows });
@@ -62,23 +74,21 @@ function seedList(text: string): string[] {
   return Array.from({ length: n }, (_, i) => String(i + 1));
 }
 
-function loadVariants(source: string, base: Scenario, varies: readonly Vary[]): { settings: Setting[]; scenario: Scenario }[] {
+/** Every combination, loaded (and so checked) here, before any run: the runs load them again where they run. */
+function loadVariants(source: string, base: Scenario, varies: readonly Vary[]): Setting[][] {
   return combinations(varies).map((settings) => {
     const result = withSettings(source, base.file, settings);
     const which = settings.length === 1 ? `--vary ${describeCombination(settings)}` : `--vary combination ${describeCombination(settings)}`;
     if (!result.ok) throw new UsageError(`${which}: ${result.problems.join("; ")}`);
-    return { settings, scenario: result.scenario };
+    return settings;
   });
 }
 
-function runVariant(scenario: Scenario, seed: string, label: string, path: string): RunSummary {
-  try {
-    return runScenario(scenario, seed);
-  } catch (error) {
-    // A broken model stops the comparison: say which setting and seed, and how to look at it.
-    const why = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    throw new Error(`${path} with ${label}, seed ${seed} stopped: ${why}\nreplay with: set ${label} in a copy of ${path}, then npx ksim replay COPY --seed ${seed} --trace trace.jsonl`);
-  }
+function jobCount(text: string | undefined): number {
+  if (text === undefined) return availableParallelism();
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs ${text}: expected a whole number from 1 to 256`);
+  return n;
 }
 
 function checkOutDir(dir: string): void {

@@ -17,9 +17,10 @@ export function addCompareCommand(cli: Command, setExitCode: (code: number) => v
       [] as string[],
     )
     .option("--seeds <n>", "seeds 1..N for every combination", "5")
+    .option("--jobs <k>", "runs at once, on worker threads (default: the number of cores)")
     .option("--json", "print one JSON object: {rows: [{settings, ...figures}]}")
     .option("--out <dir>", "also write compare.json and report.md (a Markdown table) into DIR")
-    .action((path: string, options: CompareOptions) => {
-      setExitCode(compareCommand(path, options));
+    .action(async (path: string, options: CompareOptions) => {
+      setExitCode(await compareCommand(path, options));
     });
 }
