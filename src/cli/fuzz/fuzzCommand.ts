@@ -20,7 +20,7 @@ export interface FuzzOptions extends PlanFlags {
 export async function fuzzCommand(paths: readonly string[], options: FuzzOptions): Promise<number> {
   if (options.merge) return mergeCommand(paths, options);
   const files = expandScenarioPaths(paths);
-  if (files.length !== 1) throw new UsageError(`fuzz takes one scenario file, got ${files.length === 0 ? "none" : files.join(", ")}`);
+  if (files.length !== 1) throw new UsageError(`fuzz takes one scenario file, got ${files.length === 0 ? "none" : `${files.length} (${paths.join(" ")})`}`);
   const plan = planFrom(options);
   const [scenario] = loadAll(files);
   const outPath = options.out === undefined ? null : prepareOut(options.out, `${scenario!.name}-fuzz${plan.shard === null ? "" : `-shard-${plan.shard.index}-of-${plan.shard.of}`}.json`);
