@@ -32,7 +32,8 @@ function program(): Command {
     .option("--trace <file>", "write the run's events to FILE as JSON lines")
     .option("--history <file>", "write the client-visible history to FILE: EDN for jepsen.tests.kafka if it ends in .edn, else JSON lines")
     .option("--check-determinism", "run each scenario twice and fail unless both runs end with the same fingerprint")
-    .action((paths: string[], options: { seed: string; json?: boolean; trace?: string; history?: string; checkDeterminism?: boolean }) => {
+    .option("--out [dir]", "write report.json, report.md and report.html: into DIR for one scenario, else DIR/<scenario>-<seed>/ (DIR: reports)")
+    .action((paths: string[], options: { seed: string; json?: boolean; trace?: string; history?: string; checkDeterminism?: boolean; out?: string | boolean }) => {
       exitCode = runCommand(paths, options);
     });
 

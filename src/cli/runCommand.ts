@@ -15,6 +15,7 @@ import {
 import { runScenario, type RunSummary } from "./runScenario.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { UsageError } from "./UsageError.ts";
+import { RunReports } from "./report/RunReports.ts";
 import { writeHistory } from "../check/history/index.ts";
 
 export interface RunOptions {
@@ -25,6 +26,8 @@ export interface RunOptions {
   readonly history?: string;
   /** Run each scenario twice and fail unless both runs end with the same fingerprint. */
   readonly checkDeterminism?: boolean;
+  /** Write report.json, report.md and report.html: into DIR (one scenario) or DIR/<scenario>-<seed>/; true: reports/<scenario>-<seed>/. */
+  readonly out?: string | boolean;
 }
 
 /** A run's summary with what its seed drew and, with --check-determinism, the second run's fingerprint. */
@@ -71,17 +74,27 @@ export function runCommand(paths: readonly string[], options: RunOptions): numbe
   if (options.history && scenarios.length > 1) throw new UsageError("--history needs a single scenario");
   if (options.trace) checkWritable(options.trace, "--trace");
   if (options.history) checkWritable(options.history, "--history");
+  const reports = RunReports.open(options.out, scenarios.length);
   const seed = options.seed ?? "1";
   const summaries: RunOutput[] = [];
   for (const file of scenarios) {
     const scenario = scenarioForSeed(file, seed);
     const drawn = drawnOf(scenario.variation);
     const trace = options.trace ? new TraceFile(options.trace) : null;
+    const reporter = reports?.reporter(scenario, trace?.sink);
     try {
-      const summary = runScenario(scenario, seed, trace?.sink, (world) => {
-        if (options.history) writeHistory(world.history, options.history);
-      });
+      const summary = runScenario(
+        scenario,
+        seed,
+        reporter?.trace ?? trace?.sink,
+        (world, phases) => {
+          if (options.history) writeHistory(world.history, options.history);
+          reporter?.afterRun(world, phases);
+        },
+        reporter?.beforeRun,
+      );
       trace?.finish();
+      if (reports && reporter) reports.write(reporter, summary);
       // FoundationDB's unseed check for one run: the same seed again must end in the same state.
       const second = options.checkDeterminism ? runScenario(scenario, seed).fingerprint : null;
       const determinism = second === null ? undefined : { same: second === summary.fingerprint, secondFingerprint: second };
@@ -99,6 +112,7 @@ export function runCommand(paths: readonly string[], options: RunOptions): numbe
     }
     if (!options.json) process.stdout.write(formatSummary(summaries.at(-1)!, scenarios.length > 1) + "\n");
   }
+  if (reports && !options.json) process.stdout.write(reports.describe() + "\n");
   if (options.json) {
     const out = summaries.length === 1 ? summaries[0] : { runs: summaries, ok: summaries.every((s) => s.ok) };
     process.stdout.write(JSON.stringify(out) + "\n");

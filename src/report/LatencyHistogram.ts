@@ -28,6 +28,11 @@ export class LatencyHistogram {
     this.histogram.recordValue(Math.max(1, Math.round(latencyMicros)));
   }
 
+  /** Adds every value of `other` (to sum per-producer histograms per acks setting). */
+  add(other: LatencyHistogram): void {
+    this.histogram.add(other.histogram);
+  }
+
   get count(): number {
     return this.histogram.totalCount;
   }
