@@ -1,6 +1,8 @@
 import type { Micros } from "../../../sim/index.ts";
 import type { Broker } from "../../broker/Broker.ts";
 import type { ControllerContext } from "../../broker/controller/ControllerContext.ts";
+import { decode, ZK, type PartitionStateZnode, type TopicAssignment } from "../../broker/zk/paths.ts";
+import type { TreeState } from "../../coord/ZnodeTree.ts";
 import { consumerNodeNames } from "../../scenario/types.ts";
 import { brokerOn, leaderOf, resolveSelector } from "../../world/resolveSelector.ts";
 import type { World } from "../../world/World.ts";
@@ -104,7 +106,7 @@ export function describeCluster(world: World, loadStartMicros: Micros): ClusterD
       leader: world.ensemble.leader(),
       members: world.ensemble.names.map((name) => ({ name, mode: ensembleMode(world, name) })),
     },
-    topics: world.scenario.topics.map((t) => describeTopic(world, t.name, t.replicationFactor, controller?.snapshot ?? null)),
+    topics: world.scenario.topics.map((t) => describeTopic(world, t.name, t.replicationFactor, controller?.snapshot ?? null, storeTree(world))),
     groups: groupIds(world).map((g) => describeGroup(world, g)),
   };
 }
@@ -119,23 +121,48 @@ function ensembleMode(world: World, name: string): "leader" | "follower" | "look
   return member.state === "leading" ? "leader" : member.state === "following" ? "follower" : "looking";
 }
 
-function describeTopic(world: World, name: string, replicationFactor: number, controller: ControllerContext | null): TopicDescription {
+/** The coordination store's newest committed tree among the live members (what zookeeper-shell would read). */
+function storeTree(world: World): TreeState | null {
+  let best: TreeState | null = null;
+  for (const name of world.ensemble.names) {
+    const tree = world.ensemble.member(name)?.tree;
+    if (tree && (!best || tree.lastZxid > best.lastZxid)) best = tree;
+  }
+  return best;
+}
+
+function znode<T>(tree: TreeState | null, path: string): T | undefined {
+  const node = tree?.nodes[path];
+  return node ? decode<T>(node.data) : undefined;
+}
+
+function describeTopic(world: World, name: string, replicationFactor: number, controller: ControllerContext | null, tree: TreeState | null): TopicDescription {
   const spec = world.scenario.topics.find((t) => t.name === name)!;
   const configs = Object.fromEntries(Object.keys(spec.config.overrides).map((key) => [key, spec.config.text(key as never)]));
   const count = world.partitionCount(name);
-  const partitions = Array.from({ length: count }, (_, p) => describePartition(world, name, p, controller));
+  const assignment = znode<TopicAssignment>(tree, ZK.topic(name));
+  const partitions = Array.from({ length: count }, (_, p) => {
+    const stored = { replicas: assignment?.partitions[String(p)], state: znode<PartitionStateZnode>(tree, ZK.partitionState(name, p)) };
+    return describePartition(world, name, p, controller, stored);
+  });
   return { name, partitionCount: count, replicationFactor, configs, partitions };
 }
 
-function describePartition(world: World, topic: string, partition: number, controller: ControllerContext | null): PartitionDescription {
+/** The partition's assignment and state as the coordination store holds them, where it does. */
+interface StoredPartition {
+  readonly replicas: readonly number[] | undefined;
+  readonly state: PartitionStateZnode | undefined;
+}
+
+function describePartition(world: World, topic: string, partition: number, controller: ControllerContext | null, stored: StoredPartition): PartitionDescription {
   const { sim } = world;
   const leaderNode = leaderOf(world.selectorContext, topic, partition);
   const leaderReplica = leaderNode ? brokerOn(sim, leaderNode)?.replicas.partition(topic, partition) : undefined;
   const known = controller?.states[`${topic}-${partition}`];
-  // Replicas and ISR from the leader; without one, from the controller's last word, else from any replica.
+  // Replicas and ISR from the leader; without one, from the store (as Kafka's tools read it), the controller, any replica.
   const anyReplica = world.brokerNodes.map((n) => brokerOn(sim, n)?.replicas.partition(topic, partition)).find((p) => p && p.replicas.length > 0);
-  const replicas = leaderReplica?.replicas ?? known?.replicas ?? controller?.assignments[topic]?.[partition] ?? anyReplica?.replicas ?? [];
-  const isr = leaderReplica?.isr ?? known?.isr ?? anyReplica?.isr ?? [];
+  const replicas = leaderReplica?.replicas ?? stored.replicas ?? known?.replicas ?? controller?.assignments[topic]?.[partition] ?? anyReplica?.replicas ?? [];
+  const isr = leaderReplica?.isr ?? stored.state?.isr ?? known?.isr ?? anyReplica?.isr ?? [];
   const replicaLogs = replicas.map((id): ReplicaDescription => {
     const node = world.brokerNodes[id - 1];
     const state = node ? sim.node(node).state : "down";
