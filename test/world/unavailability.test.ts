@@ -59,6 +59,17 @@ describe("unavailability: how long producers could not write", () => {
     expect(one.unavailableMs).toBe(0);
   });
 
+  it("a leader cut off from everyone is unreachable for producers from the moment of the cut until another broker leads", () => {
+    const world = new World(scenario(cluster("[{ at: 2s, isolate: leader(t/0), for: 10s }]")), "3");
+    const phases = world.run();
+    const t0 = world.unavailability.report().windows.filter((w) => w.topic === "t" && w.partition === 0);
+    expect(t0.map((w) => w.reason)).toEqual(["leader-unreachable"]);
+    expect(t0[0]!.fromMicros - phases.loadStartMicros).toBe(2_000_000);
+    const lengthMs = (t0[0]!.toMicros! - t0[0]!.fromMicros) / 1000;
+    expect(lengthMs).toBeGreaterThan(4_000); // the session must expire first
+    expect(lengthMs).toBeLessThan(8_000); // well before the heal at 12 s
+  });
+
   it("the load phase runs in steps at the fault schedule's times (and their undo), ending at the end", () => {
     const s = scenario(cluster("[{ at: 2s, crash: leader(t/0), for: 3s }, { at: 0s, pause: broker-2 }, { at: 13s, restart: broker-1 }]"));
     expect(loadPhaseSteps(s.faults, 1_000, 1_000 + 14_000_000)).toEqual([1_000, 2_001_000, 5_001_000, 13_001_000, 14_001_000]);
