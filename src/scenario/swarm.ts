@@ -1,4 +1,4 @@
-import { formatDuration, type Micros, type Random } from "../../sim/index.ts";
+import { formatDuration, parseDuration, type Micros, type Random } from "../../sim/index.ts";
 import { drawsOf, type SeedDraws } from "./draws.ts";
 import { probability, read } from "./fields.ts";
 import { drawInRange, isRangeText, parseDurationRange, parseNumberRange, pointRange, type NumberRange } from "./ranges.ts";
@@ -113,7 +113,7 @@ function readKind(r: Reader, field: Field, verb: SwarmVerb, shape: ClusterShape)
   const at = (key: string): Field => r.entry(entries, field, key);
   const nodes = isLink ? [] : readTargets(r, at("nodes"), shape, verb);
   const links = isLink ? readLinks(r, at("links"), shape, verb) : [];
-  const count = readRange(r, at("count"), DEFAULT_COUNT, "count", (range) => range.whole && range.low >= 0 && range.high <= MAX_COUNT, `a whole number of faults from 0 to ${MAX_COUNT}, or a range like 0..3`);
+  const count = readRange(r, at("count"), DEFAULT_COUNT, (range) => range.whole && range.low >= 0 && range.high <= MAX_COUNT, `a whole number of faults from 0 to ${MAX_COUNT}, or a range like 0..3`);
   const forMicros = readDurations(r, at("for"), DEFAULT_FOR, 1);
   const strength = strengthKey === null ? null : readStrength(r, at(strengthKey), verb);
   if (nodes === undefined || links === undefined || count === undefined || forMicros === undefined || strength === undefined) return undefined;
@@ -150,7 +150,7 @@ function readLinks(r: Reader, field: Field, shape: ClusterShape, verb: SwarmVerb
 }
 
 /** A number or a range of numbers (`2`, `0..3`), checked by `valid`. */
-function readRange(r: Reader, field: Field, fallback: NumberRange, key: string, valid: (range: NumberRange) => boolean, expected: string): NumberRange | undefined {
+function readRange(r: Reader, field: Field, fallback: NumberRange, valid: (range: NumberRange) => boolean, expected: string): NumberRange | undefined {
   if (r.isEmpty(field)) return fallback;
   const raw = r.value(field);
   let range: NumberRange;
@@ -159,7 +159,7 @@ function readRange(r: Reader, field: Field, fallback: NumberRange, key: string, 
     const parsed = parseNumberRange(raw);
     if (!parsed.ok) return r.fail(field, parsed.problem);
     range = parsed.range;
-  } else return r.fail(field, `${key}: expected ${expected}, got ${r.describe(field)}`);
+  } else return r.fail(field, `expected ${expected}, got ${r.describe(field)}`);
   return valid(range) ? range : r.fail(field, `expected ${expected}, got ${r.describe(field)}`);
 }
 
@@ -167,17 +167,34 @@ function readRange(r: Reader, field: Field, fallback: NumberRange, key: string, 
 function readDurations(r: Reader, field: Field, fallback: NumberRange, minMicros: Micros): NumberRange | undefined {
   if (r.isEmpty(field)) return fallback;
   const raw = r.value(field);
-  if (typeof raw !== "string") return r.fail(field, `expected a duration with a unit or a range of them, like 5s or 1s..8s, got ${r.describe(field)}`);
-  const parsed = parseDurationRange(raw.includes("..") ? raw : `${raw}..${raw}`);
-  if (!parsed.ok) return r.fail(field, parsed.problem.replace(/"(.+)\.\.\1"/, JSON.stringify(raw)));
-  if (parsed.range.low < minMicros) return r.fail(field, `must be at least ${formatDuration(minMicros)}, got ${raw}`);
-  return parsed.range;
+  const expected = `expected a duration with a unit or a range of them, like 5s or 1s..8s, got ${r.describe(field)}`;
+  if (typeof raw !== "string") return r.fail(field, expected);
+  let range: NumberRange;
+  if (isRangeText(raw)) {
+    const parsed = parseDurationRange(raw);
+    if (!parsed.ok) return r.fail(field, parsed.problem);
+    range = parsed.range;
+  } else {
+    const micros = durationOrNull(raw);
+    if (micros === null) return r.fail(field, expected);
+    range = pointRange(micros);
+  }
+  if (range.low < minMicros) return r.fail(field, `must be at least ${formatDuration(minMicros)}, got ${raw}`);
+  return range;
+}
+
+function durationOrNull(text: string): Micros | null {
+  try {
+    return parseDuration(text);
+  } catch {
+    return null;
+  }
 }
 
 function readStrength(r: Reader, field: Field, verb: SwarmVerb): NumberRange | undefined {
   if (verb === "clog") return readDurations(r, field, DEFAULT_DELAY, 1);
-  if (verb === "drop") return readRange(r, field, DEFAULT_DROP, "p", (p) => p.low >= 0 && p.high <= 1, "a probability from 0 to 1, or a range of them like 0.01..0.3");
-  const factor = readRange(r, field, DEFAULT_FACTOR, "factor", (f) => f.low >= 1 && f.high <= 1e6, "how many times slower fsyncs are, from 1, or a range like 2..50");
+  if (verb === "drop") return readRange(r, field, DEFAULT_DROP, (p) => p.low >= 0 && p.high <= 1, "a probability from 0 to 1, or a range of them like 0.01..0.3");
+  const factor = readRange(r, field, DEFAULT_FACTOR, (f) => f.low >= 1 && f.high <= 1e6, "how many times slower fsyncs are, from 1, or a range like 2..50");
   return factor === undefined ? undefined : { ...factor, whole: false };
 }
 

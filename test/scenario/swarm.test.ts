@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseScenario, resolveScenario, type Fault, type Scenario } from "../../src/scenario/index.ts";
+import { stringify } from "yaml";
+import { parseScenario, resolveScenario, ScenarioError, SWARM_VERBS, type Fault, type Scenario } from "../../src/scenario/index.ts";
 import { invalid, valid, yaml } from "./helpers.ts";
 
 const SWARM_FILE = yaml(
@@ -141,6 +143,22 @@ describe("swarm testing: mistakes in ranges and the swarm section", () => {
     expect(errors[1]!.message).toContain('the low end of a range comes first: write "1s..30s"');
     expect(errors[4]!.message).toContain("the window ends after the load phase (duration: 10s)");
     expect(errors[7]!.message).toContain("unknown key in swarm");
+  });
+
+  it("whatever a swarm section or a choice holds, the loader answers with a Scenario or errors, never a throw", () => {
+    const leaf = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom("1s..5s", "5..1", "0..3", "..", "0.1..0.9", "broker-1", "leader(t/0)", "rest"));
+    const value = fc.oneof(leaf, fc.array(fc.oneof(leaf, fc.array(leaf, { maxLength: 3 })), { maxLength: 3 }));
+    const kind = fc.oneof(value, fc.dictionary(fc.constantFrom("nodes", "links", "count", "for", "delay", "p", "factor", "x"), value, { maxKeys: 4 }));
+    const swarm = fc.dictionary(fc.constantFrom("keep", "between", ...SWARM_VERBS, "x"), kind, { maxKeys: 4 });
+    const config = fc.dictionary(fc.constantFrom("acks", "linger.ms", "batch.size", "retries"), value, { maxKeys: 3 });
+    fc.assert(
+      fc.property(swarm, config, fc.constantFrom(undefined, "1", "42"), (swarmSection, producerConfig, seed) => {
+        const text = stringify({ duration: "10s", producers: [{ config: producerConfig }], swarm: swarmSection });
+        const result = parseScenario(text, "f.yaml", seed === undefined ? {} : { seed });
+        if (!result.ok) for (const error of result.errors) expect(error).toBeInstanceOf(ScenarioError);
+      }),
+      { seed: 5, numRuns: 300 },
+    );
   });
 
   it("a range on a key that is not a number stays text, and Kafka's own check reports it", () => {

@@ -59,15 +59,18 @@ export class FuzzCollector {
     private readonly shard: string | null,
   ) {}
 
+  private readonly failedSeeds = new Set<string>();
+
   add(outcome: SeedOutcome): void {
-    (outcome.task.recheck ? this.second : this.first).set(outcome.task.seed, outcome);
+    const seed = outcome.task.seed;
+    (outcome.task.recheck ? this.second : this.first).set(seed, outcome);
+    const first = this.first.get(seed);
+    if (first !== undefined && (first.kind !== "ran" || !first.ok || this.mismatch(seed) !== null)) this.failedSeeds.add(seed);
   }
 
-  /** Failures so far (for progress), counting a seed once. */
+  /** Seeds failed so far (for progress), each counted once. */
   get failures(): number {
-    let n = 0;
-    for (const [seed, outcome] of this.first) if (outcome.kind !== "ran" || !outcome.ok || this.mismatch(seed)) n++;
-    return n;
+    return this.failedSeeds.size;
   }
 
   get done(): number {
