@@ -5,6 +5,7 @@ import { runKernelDemo } from "./kernelDemo.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { runCommand, validateCommand } from "./runCommand.ts";
 import { addReplayCommand } from "./replay/index.ts";
+import { addReportCommand } from "./report/index.ts";
 import { addCompareCommand } from "./compare/index.ts";
 import { addShrinkCommand } from "./shrink/index.ts";
 import { addFuzzCommand } from "./fuzz/index.ts";
@@ -86,6 +87,9 @@ function program(): Command {
     exitCode = code;
   });
   addReplayCommand(cli, (code) => {
+    exitCode = code;
+  });
+  addReportCommand(cli, (code) => {
     exitCode = code;
   });
   addCompareCommand(cli, (code) => {
