@@ -92,10 +92,19 @@ export class Shrinker implements VariantSearch {
     const kept = summary !== null && reproduces(summary, this.options.target);
     if (kept) {
       this.current = { doc, scenario: loaded.scenario, summary };
-      this.steps.push(what);
+      this.record(what);
     }
     this.options.onRun?.(this);
     return kept;
+  }
+
+  /** Keeps `what` in the steps; `x: a -> b` right after `x: c -> a` merges with it into `x: c -> b`. */
+  private record(what: string): void {
+    const change = CHANGE.exec(what);
+    const last = CHANGE.exec(this.steps.at(-1) ?? "");
+    if (change !== null && last !== null && change[1] === last[1] && change[2] === last[3]) {
+      this.steps[this.steps.length - 1] = `${change[1]}: ${last[2]} -> ${change[3]}`;
+    } else this.steps.push(what);
   }
 
   private run(scenario: Scenario): RunSummary | null {
@@ -107,6 +116,9 @@ export class Shrinker implements VariantSearch {
     }
   }
 }
+
+/** A step that changes one figure: `subject: from -> to`. */
+const CHANGE = /^(.+): (\S+) -> (\S+)$/;
 
 function printable(doc: ScenarioDoc): string | null {
   try {

@@ -37,7 +37,7 @@ export function lowerClientCounts(s: VariantSearch): boolean {
         if (spec === undefined || spec.count <= 1) break;
         const lower = [...new Set([1, spec.count - 1])];
         const kept = lower.some((count) =>
-          s.attempt(`${spec.name}: count ${spec.count} -> ${count}`, (doc) => {
+          s.attempt(`${spec.name} count: ${spec.count} -> ${count}`, (doc) => {
             doc.set([list, i, "count"], count);
             return true;
           }),
@@ -58,7 +58,7 @@ export function lowerRates(s: VariantSearch): boolean {
       const spec = s.best.scenario.producers[i];
       if (spec === undefined || spec.ratePerSec <= MIN_RATE_PER_SEC) break;
       const rate = Math.max(MIN_RATE_PER_SEC, Math.round(spec.ratePerSec / 2));
-      const kept = s.attempt(`${spec.name}: rate ${spec.ratePerSec}/s -> ${rate}/s`, (doc) => {
+      const kept = s.attempt(`${spec.name} rate: ${spec.ratePerSec}/s -> ${rate}/s`, (doc) => {
         doc.set(["producers", i, "rate"], rate);
         return true;
       });

@@ -19,7 +19,7 @@ export function lowerBrokers(s: VariantSearch): boolean {
     if (brokers <= 1) break;
     const gone = unnamed(s.best.doc, "broker", brokers, 1);
     if (gone === null) break;
-    const kept = s.attempt(`brokers ${brokers} -> ${brokers - 1}`, (doc) => {
+    const kept = s.attempt(`brokers: ${brokers} -> ${brokers - 1}`, (doc) => {
       renumber(doc, "broker", gone);
       doc.set(["cluster", "brokers"], brokers - 1);
       boundReplication(doc, brokers - 1);
@@ -39,7 +39,7 @@ export function lowerEnsemble(s: VariantSearch): boolean {
     if (members <= 1) break;
     const gone = unnamed(s.best.doc, "zk", members, 2);
     if (gone === null) break;
-    const kept = s.attempt(`ensemble ${members} -> ${members - 2}`, (doc) => {
+    const kept = s.attempt(`ensemble: ${members} -> ${members - 2}`, (doc) => {
       renumber(doc, "zk", gone);
       doc.set(["cluster", "ensemble"], members - 2);
       return true;

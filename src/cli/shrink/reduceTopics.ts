@@ -30,7 +30,7 @@ export function lowerPartitions(s: VariantSearch): boolean {
       if (topic === undefined || topic.partitions <= 1) break;
       const fewer = [...new Set([1, Math.ceil(topic.partitions / 2)])].filter((p) => p < topic.partitions);
       const kept = fewer.some((partitions) =>
-        s.attempt(`${topic.name}: partitions ${topic.partitions} -> ${partitions}`, (doc) => {
+        s.attempt(`${topic.name} partitions: ${topic.partitions} -> ${partitions}`, (doc) => {
           doc.set(["topics", i, "partitions"], partitions);
           return true;
         }),

@@ -34,7 +34,7 @@ function tryDuration(s: VariantSearch, durationMicros: Micros): boolean {
   const current = s.best.scenario;
   const late = faultsAfter(current, durationMicros);
   const dropped = late.length === 0 ? "" : `, dropping ${late.length === 1 ? "the fault" : `${late.length} faults`} after the new end`;
-  return s.attempt(`duration ${formatDuration(current.durationMicros)} -> ${formatDuration(durationMicros)}${dropped}`, (doc) => {
+  return s.attempt(`duration: ${formatDuration(current.durationMicros)} -> ${formatDuration(durationMicros)}${dropped}`, (doc) => {
     doc.set(["duration"], exactDuration(durationMicros));
     doc.removeItems(["faults"], late);
     return true;
@@ -59,7 +59,7 @@ export function shiftFaultsEarlier(s: VariantSearch): boolean {
     const shift = roundDown(Math.min(...current.faults.map((f) => f.at)) / 2);
     if (shift < MIN_SHIFT_MICROS) break;
     const duration = current.durationMicros - shift;
-    const kept = s.attempt(`faults ${formatDuration(shift)} earlier, duration ${formatDuration(current.durationMicros)} -> ${formatDuration(duration)}`, (doc) => {
+    const kept = s.attempt(`faults moved earlier by as much as the duration shortens, duration: ${formatDuration(current.durationMicros)} -> ${formatDuration(duration)}`, (doc) => {
       current.faults.forEach((f, i) => doc.set(["faults", i, "at"], exactDuration(f.at - shift)));
       doc.set(["duration"], exactDuration(duration));
       return true;
@@ -81,7 +81,7 @@ export function shortenSettle(s: VariantSearch): boolean {
     const settle = s.best.scenario.settleMicros;
     const shorter = Math.max(MIN_SETTLE_MICROS, roundDown(settle / 2));
     if (shorter >= settle) break;
-    const kept = s.attempt(`settle ${formatDuration(settle)} -> ${formatDuration(shorter)}`, (doc) => {
+    const kept = s.attempt(`settle: ${formatDuration(settle)} -> ${formatDuration(shorter)}`, (doc) => {
       doc.set(["settle"], exactDuration(shorter));
       return true;
     });
@@ -102,4 +102,27 @@ function roundDown(micros: number): Micros {
 
 function roundUp(micros: number): Micros {
   return Math.ceil(micros / step(micros)) * step(micros);
+}
+
+/** A fault shorter than this is hardly a fault; halving its `for:` stops here. */
+const MIN_FAULT_LENGTH_MICROS = 100_000;
+
+/** Halves each fault's `for:` while the failure stays: the minimal file says how long a fault must last. */
+export function shortenFaultLengths(s: VariantSearch): boolean {
+  let progress = false;
+  for (let i = 0; i < s.best.scenario.faults.length; i++) {
+    while (!s.exhausted) {
+      const fault = s.best.scenario.faults[i];
+      if (fault === undefined || fault.forMicros === null) break;
+      const shorter = roundDown(fault.forMicros / 2);
+      if (shorter < MIN_FAULT_LENGTH_MICROS || shorter >= fault.forMicros) break;
+      const kept = s.attempt(`faults[${i}] (${fault.verb} at ${formatDuration(fault.at)}) for: ${formatDuration(fault.forMicros)} -> ${formatDuration(shorter)}`, (doc) => {
+        doc.set(["faults", i, "for"], exactDuration(shorter));
+        return true;
+      });
+      if (!kept) break;
+      progress = true;
+    }
+  }
+  return progress;
 }

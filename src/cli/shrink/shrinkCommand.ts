@@ -102,7 +102,10 @@ function showProgress(original: Scenario): (s: Shrinker) => void {
   const before = sizeOf(original);
   return (s) => {
     const changes = sizeChanges(before, sizeOf(s.best.scenario));
-    process.stderr.write(`\r\x1b[Kshrink  run ${s.runs}/${s.maxRuns}  ${changes.length === 0 ? "nothing smaller yet" : changes.join(", ")}`);
+    const line = `shrink  run ${s.runs}/${s.maxRuns}  ${changes.length === 0 ? "nothing smaller yet" : changes.join(", ")}`;
+    // Cut to the terminal's width: a wrapped line could not be rewritten in place.
+    const width = Math.max(20, (process.stderr.columns ?? 80) - 1);
+    process.stderr.write(`\r\x1b[K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
   };
 }
 

@@ -86,8 +86,8 @@ export function textReport(o: ShrinkOutcome, wallSeconds: number): string {
   const changes = sizeChanges(o.before, o.after);
   const notes = [
     o.runs >= o.maxRuns ? "the limit was reached: --max-runs N to try more" : "",
-    o.skipped > 0 ? `${o.skipped} candidates the loader refused were skipped` : "",
-    o.crashed > 0 ? `${o.crashed} candidates stopped with an internal error` : "",
+    o.skipped > 0 ? `${candidates(o.skipped)} the loader refused skipped` : "",
+    o.crashed > 0 ? `${candidates(o.crashed)} stopped by an internal error` : "",
   ].filter((n) => n !== "");
   const lines = [
     `${chalk.red("FAIL")}  ${o.scenario}  (${o.file}, seed ${o.seed}): ${o.failure}${o.failures.length > 1 ? ` (also ${o.failures.filter((f) => f !== o.failure).join(", ")})` : ""}`,
@@ -101,6 +101,12 @@ export function textReport(o: ShrinkOutcome, wallSeconds: number): string {
   return lines.join("\n");
 }
 
+function candidates(n: number): string {
+  return n === 1 ? "1 candidate" : `${n} candidates`;
+}
+
+/** `--json`: one object, the figures first, then the steps. */
 export function jsonReport(o: ShrinkOutcome): object {
-  return { ...o, ok: false, shrunk: true };
+  const { scenario, file, seed, failure, failures, out, replay, runs, maxRuns, skipped, crashed, before, after, drawn, steps } = o;
+  return { scenario, file, seed, ok: false, shrunk: true, failure, failures, out, replay, runs, maxRuns, skipped, crashed, before, after, drawn, steps };
 }

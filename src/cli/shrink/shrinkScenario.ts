@@ -2,7 +2,8 @@ import { lowerClientCounts, lowerRates, removeClients } from "./reduceLoad.ts";
 import { lowerBrokers, lowerEnsemble } from "./reduceNodes.ts";
 import { lowerPartitions, removeTopics } from "./reduceTopics.ts";
 import { removeFaults } from "./removeFaults.ts";
-import { shiftFaultsEarlier, shortenDuration, shortenSettle } from "./shortenTime.ts";
+import { removeSettings } from "./removeSettings.ts";
+import { shiftFaultsEarlier, shortenDuration, shortenFaultLengths, shortenSettle } from "./shortenTime.ts";
 import type { VariantSearch } from "./Shrinker.ts";
 
 /** A way to make the scenario smaller; true when it kept at least one smaller variant. */
@@ -11,8 +12,9 @@ type Pass = (s: VariantSearch) => boolean;
 /**
  * The passes in the order they pay off: faults first (the failure usually needs one or
  * two), then time (shorter runs make every later candidate cheaper), then the shape of
- * the cluster and its load, and the settle bound last (it only makes the file shorter:
- * a run that recovers stops early anyway).
+ * the cluster and its load, then what makes the file say less (fault lengths, settings
+ * back to their defaults), and the settle bound last (it only makes the file shorter: a
+ * run that recovers stops early anyway).
  */
 const PASSES: readonly Pass[] = [
   removeFaults,
@@ -25,6 +27,8 @@ const PASSES: readonly Pass[] = [
   lowerBrokers,
   lowerEnsemble,
   lowerRates,
+  shortenFaultLengths,
+  removeSettings,
   shortenSettle,
 ];
 
