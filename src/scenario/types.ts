@@ -191,6 +191,7 @@ export const INVARIANTS = [
   "duplicate",
   "inconsistent-offsets",
   "poll-skip",
+  "commit-skip",
   "nonmonotonic-poll",
   "nonmonotonic-send",
   "unseen",

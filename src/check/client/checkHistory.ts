@@ -25,6 +25,12 @@ import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
  * - `poll-skip`: within one assignment, the previous polled offset p and the next one
  *   o > p, with a known offset strictly between them.
  *
+ * - `commit-skip`: a successful commit of offset n for a partition (the consumer's claim
+ *   that it consumed everything below n) by a process that, in its current assignment,
+ *   polled up to offset p < n - 1 with a known offset in between: it committed records it
+ *   never read, which the group then never delivers. Not checked before the process's
+ *   first poll of the assignment (it may re-commit the offset it started from).
+ *
  * - `nonmonotonic-poll`: within one assignment, an offset at or below the previous one
  *   (in the same poll or a later one). A consumer rewinds only when told to (a seek, a
  *   reset after OFFSET_OUT_OF_RANGE, a truncation detected by KIP-320's epoch check):
@@ -55,7 +61,7 @@ import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
  */
 
 /** The invariants checkHistory reports. */
-export const CLIENT_INVARIANTS = ["inconsistent-offsets", "poll-skip", "nonmonotonic-poll", "unseen", "lost-write-read", "hw-monotonic"] as const;
+export const CLIENT_INVARIANTS = ["inconsistent-offsets", "poll-skip", "commit-skip", "nonmonotonic-poll", "unseen", "lost-write-read", "hw-monotonic"] as const;
 
 export interface CheckHistoryOptions {
   /** The time of the check (the end of the run), for examples with no time of their own. */
@@ -68,6 +74,7 @@ export interface CheckHistoryOptions {
 export interface ClientCheckCounts {
   readonly "inconsistent-offsets": number;
   readonly "poll-skip": number;
+  readonly "commit-skip": number;
   readonly "nonmonotonic-poll": number;
   readonly unseen: number;
   readonly "lost-write-read": number;
@@ -139,7 +146,7 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   const tps = history.topicPartitions;
   const partitions: PartitionOffsets[] = [];
   const partitionOf = (tp: number): PartitionOffsets => (partitions[tp] ??= new PartitionOffsets());
-  const counts = { "inconsistent-offsets": 0, "poll-skip": 0, "nonmonotonic-poll": 0, unseen: 0, "lost-write-read": 0, "hw-monotonic": 0, lostWriteReadNotCommitted: 0 };
+  const counts = { "inconsistent-offsets": 0, "poll-skip": 0, "commit-skip": 0, "nonmonotonic-poll": 0, unseen: 0, "lost-write-read": 0, "hw-monotonic": 0, lostWriteReadNotCommitted: 0 };
   const report = (invariant: (typeof CLIENT_INVARIANTS)[number], example: ViolationExample): void => {
     counts[invariant]++;
     // Workload value ids are producer index * 1e9 + sequence: give the sequence, to find the send in the trace.
@@ -185,12 +192,44 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   const assigns: { process: string; beforePoll: number; tps: number[] }[] = [];
   history.forEachAssign((a) => assigns.push({ process: a.process, beforePoll: a.beforePoll, tps: [...a.topicPartitionIds] }));
   let nextAssign = 0;
+  const commits: { process: string; atMicros: number; tp: number; offset: number; beforePoll: number }[] = [];
+  history.forEachCommit((c) => {
+    if (c.ok) commits.push({ process: c.process, atMicros: c.atMicros, tp: c.topicPartitionId, offset: c.offset, beforePoll: c.beforePoll });
+  });
+  let nextCommit = 0;
+  /** Assignments and commits recorded before poll `poll`, in order. */
+  const catchUp = (poll: number): void => {
+    while (true) {
+      const a = assigns[nextAssign];
+      const c = commits[nextCommit];
+      const aDue = a !== undefined && a.beforePoll <= poll;
+      const cDue = c !== undefined && c.beforePoll <= poll;
+      if (!aDue && !cDue) return;
+      // Between two polls an assignment and a commit keep their recording order (assignment first on a tie: rare).
+      if (aDue) {
+        nextAssign++;
+        for (const tp of a.tps) cursorOf(tp, a.process).last = -1;
+      } else {
+        nextCommit++;
+        checkCommit(c!);
+      }
+    }
+  };
+  const checkCommit = (c: (typeof commits)[number]): void => {
+    const p = partitions[c.tp];
+    const cursor = cursors[c.tp]?.get(c.process);
+    if (!p || !cursor || cursor.last < 0 || c.offset <= cursor.last + 1) return;
+    const skipped = p.between(cursor.last, c.offset);
+    if (skipped === 0) return;
+    const first = p.firstAbove(cursor.last);
+    report("commit-skip", {
+      atMicros: c.atMicros, topic: tps.topic(c.tp), partition: tps.partition(c.tp), offset: first, valueId: p.valueAt.get(first),
+      detail: `${c.process} committed offset ${c.offset} of ${tps.label(c.tp)} having polled up to offset ${cursor.last} in this assignment: ${skipped} known offset(s) from ${first} committed unread`,
+    });
+  };
   history.forEachPolledRecord((r) => {
     // Assignments recorded before this poll start their partitions' runs anew.
-    while (nextAssign < assigns.length && assigns[nextAssign]!.beforePoll <= r.pollIndex) {
-      const a = assigns[nextAssign++]!;
-      for (const tp of a.tps) cursorOf(tp, a.process).last = -1;
-    }
+    catchUp(r.pollIndex);
     const tp = r.topicPartitionId;
     const p = partitions[tp]!;
     const cursor = cursorOf(tp, r.process);
@@ -215,6 +254,7 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
     cursor.last = o;
     cursor.lastPoll = r.pollIndex;
   });
+  catchUp(Number.MAX_SAFE_INTEGER);
 
   // Pass 3: acknowledged values never polled.
   const committedCache = new Map<number, ReadonlyMap<number, readonly number[]> | null>();

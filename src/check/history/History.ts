@@ -80,6 +80,8 @@ export interface CommitView {
   offset: number;
   generation: number;
   ok: boolean;
+  /** The polls recorded before it (polls with a lower index came first). */
+  beforePoll: number;
 }
 
 /** A consumer's new assignment. Reused by visitors. */
@@ -155,6 +157,7 @@ export class History {
   private readonly commitOffset = new Float64Column();
   private readonly commitGeneration = new Int32Column();
   private readonly commitOk = new Uint8Column();
+  private readonly commitBeforePoll = new Uint32Column();
 
   // Assignments, one row each; their partitions are rows assignFirst[i] .. assignFirst[i+1]-1.
   private readonly assignProcess = new Uint32Column();
@@ -222,6 +225,7 @@ export class History {
     this.commitOffset.push(offset);
     this.commitGeneration.push(generation);
     this.commitOk.push(ok ? 1 : 0);
+    this.commitBeforePoll.push(this.pollCount);
     this.log(OpKind.commitInvoke, row);
     this.log(OpKind.commitComplete, row);
   }
@@ -382,6 +386,7 @@ export class History {
     view.offset = this.commitOffset.get(row);
     view.generation = this.commitGeneration.get(row);
     view.ok = this.commitOk.get(row) === 1;
+    view.beforePoll = this.commitBeforePoll.get(row);
     return view;
   }
 
@@ -455,5 +460,5 @@ function emptyPolledRecordView(): PolledRecordView {
 }
 
 function emptyCommitView(): CommitView {
-  return { process: "", atMicros: 0, group: "", topic: "", partition: 0, topicPartitionId: 0, offset: 0, generation: 0, ok: false };
+  return { process: "", atMicros: 0, group: "", topic: "", partition: 0, topicPartitionId: 0, offset: 0, generation: 0, ok: false, beforePoll: 0 };
 }

@@ -155,6 +155,20 @@ describe("client checkers: each anomaly is found", () => {
     expect(again.lostWriteReadNotCommitted).toBe(1);
   });
 
+  it("commit-skip: a commit past what the process polled in its assignment, over offsets known to exist", () => {
+    const h = new History();
+    produce(h, 0, [0, 1, 2, 3, 4]);
+    assign(h, "app-1", 90, 0);
+    h.commit("app-1", 95, "billing", "orders", 0, 2, 1, true); // before its first poll: the offset it started from
+    poll(h, "app-1", 100, 0, [2, 3]);
+    h.commit("app-1", 105, "billing", "orders", 0, 4, 1, true); // fine: everything below 4 read
+    h.commit("app-1", 106, "billing", "orders", 0, 5, 1, false); // failed: no claim made
+    h.commit("app-1", 107, "billing", "orders", 0, 5, 1, true); // offset 4 committed unread
+    const sink = check(h);
+    expect(sink.count("commit-skip")).toBe(1);
+    expect(sink.list().find((v) => v.invariant === "commit-skip")!.examples[0]).toMatchObject({ offset: 4, atMicros: 107 });
+  });
+
   it("hw-monotonic: a record a consumer read below the high watermark is gone from its offset at the end", () => {
     const h = new History();
     produce(h, 0, [0, 1, 2]);
