@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 const KSIM = join(import.meta.dirname, "..", "..", "bin", "ksim.js");
 
@@ -57,7 +57,10 @@ const acks1 = file(
 const calm = file("calm.yaml", "name: calm\nduration: 3s\nsettle: 5s\ntopics: [{ name: orders }]\nproducers: [{ topic: orders, rate: 100, config: { acks: all } }]\n");
 
 describe("ksim fuzz: the same campaign, however it is run", () => {
-  const whole = ksim("fuzz", swarm, "--seeds", "6", "--jobs", "2", "--recheck", "50%", "--json");
+  let whole: ReturnType<typeof ksim>;
+  beforeAll(() => {
+    whole = ksim("fuzz", swarm, "--seeds", "6", "--jobs", "2", "--recheck", "50%", "--json");
+  });
 
   it("runs the seeds and reports each seed's fingerprint", () => {
     expect(whole.status, whole.stderr).toBeLessThanOrEqual(1);
