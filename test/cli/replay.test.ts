@@ -61,7 +61,7 @@ describe("ksim replay", () => {
 
     const after = ksim("replay", crash, "--seed", "3", "--until", "10s");
     expect(after.status).toBe(0);
-    expect(after.stdout).toContain("the cluster at 10s into the load phase");
+    expect(after.stdout).toContain("the cluster at 10s after the load began (load phase; simulated time");
     const moved = partitionLine(after.stdout, "orders", 0);
     expect(moved.Leader).toMatch(/^[123]$/);
     expect(moved.Leader).not.toBe(first.Leader);

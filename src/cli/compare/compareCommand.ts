@@ -14,7 +14,8 @@ import type { CompareTask } from "./runTask.ts";
 import { combinations, describeCombination, parseVaryFlags, type Vary } from "./variations.ts";
 
 export interface CompareOptions {
-  readonly vary: readonly string[];
+  /** Undefined when no --vary was given. */
+  readonly vary?: readonly string[];
   readonly seeds: string;
   /** Worker threads; default the number of cores. */
   readonly jobs?: string;
@@ -35,7 +36,7 @@ const MAX_SEEDS = 10_000;
 export async function compareCommand(path: string, options: CompareOptions): Promise<number> {
   if (expandScenarioPaths([path]).length !== 1) throw new UsageError(`compare takes one scenario file; ${path} is a directory`);
   const [base] = loadAll([path]);
-  const varies = parseVaryFlags(options.vary);
+  const varies = parseVaryFlags(options.vary ?? []);
   const seeds = seedList(options.seeds);
   const jobs = jobCount(options.jobs);
   const source = readFileSync(path, "utf8");

@@ -13,8 +13,7 @@ export function addCompareCommand(cli: Command, setExitCode: (code: number) => v
     .option(
       "--vary <key=values>",
       "a Kafka key (acks, min.insync.replicas, ...), partitions, replication.factor or profile, with comma-separated values; repeatable",
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option("--seeds <n>", "seeds 1..N for every combination", "5")
     .option("--jobs <k>", "runs at once, on worker threads (default: the number of cores)")

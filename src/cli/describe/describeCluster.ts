@@ -75,6 +75,8 @@ export interface ClusterDescription {
   /** Simulated time, and the same counted from the start of the load phase (as fault times are). */
   readonly atMicros: Micros;
   readonly sinceLoadStartMicros: Micros;
+  /** The load phase (producers send, faults happen) or the settle phase after it (faults healed, no load). */
+  readonly phase: "load" | "settle";
   readonly brokers: readonly { readonly id: number; readonly state: "up" | "down" | "paused" }[];
   /** The active controller with the newest epoch, as the brokers themselves believe. */
   readonly controller: { readonly broker: number; readonly epoch: number } | null;
@@ -100,6 +102,7 @@ export function describeCluster(world: World, loadStartMicros: Micros): ClusterD
   return {
     atMicros: sim.now,
     sinceLoadStartMicros: sim.now - loadStartMicros,
+    phase: sim.now - loadStartMicros <= world.scenario.durationMicros ? "load" : "settle",
     brokers,
     controller: controllerNode && controller ? { broker: brokerIdOfNode(world, controllerNode), epoch: controller.epoch } : null,
     ensemble: {

@@ -60,9 +60,9 @@ export function formatGroup(g: GroupDescription): string[] {
   return lines;
 }
 
-/** `12s into the load phase (simulated time 14.2s)`. */
+/** `12s after the load began (load phase; simulated time 14.2s)`: counted as fault times are. */
 export function formatWhen(state: ClusterDescription): string {
-  return `${formatDuration(Math.max(0, state.sinceLoadStartMicros))} into the load phase (simulated time ${formatDuration(state.atMicros)})`;
+  return `${formatDuration(Math.max(0, state.sinceLoadStartMicros))} after the load began (${state.phase} phase; simulated time ${formatDuration(state.atMicros)})`;
 }
 
 function dash(n: number | null): string {

@@ -35,7 +35,8 @@ export function replayCommand(path: string, options: ReplayOptions): number {
     const phases = world.run({ stopAtMicros: untilMicros });
     const state = describeCluster(world, phases.loadStartMicros);
     const found = world.violations.list().map((v) => ({ invariant: v.invariant, count: v.count }));
-    const ended = phases.stopped ? null : `the run ended (the cluster had recovered) at ${formatWhen(state)}, before --until ${options.until}`;
+    const why = world.livenessProblems.length === 0 ? "the cluster had recovered" : "the settle bound had passed";
+    const ended = phases.stopped ? null : `The run ended there, before --until ${options.until}: ${why}.`;
     if (options.json) {
       output = JSON.stringify({ scenario: scenario!.name, file: scenario!.file, seed: options.seed, untilMicros, stopped: phases.stopped === true, violationsSoFar: found, state });
     } else {
