@@ -3,6 +3,7 @@ import { formatDuration } from "../../sim/index.ts";
 import type { RunSummary } from "../../src/cli/runScenario.ts";
 import { lowerBrokers } from "../../src/cli/shrink/reduceNodes.ts";
 import { removeFaults } from "../../src/cli/shrink/removeFaults.ts";
+import { removeSettings } from "../../src/cli/shrink/removeSettings.ts";
 import { ScenarioDoc } from "../../src/cli/shrink/ScenarioDoc.ts";
 import type { Edit, Variant, VariantSearch } from "../../src/cli/shrink/Shrinker.ts";
 import { shortenDuration } from "../../src/cli/shrink/shortenTime.ts";
@@ -92,6 +93,21 @@ describe("shrink passes", () => {
     expect(s.topics[0]!.config.number("min.insync.replicas")).toBe(2);
     expect(s.cluster.config.number("min.insync.replicas")).toBe(2);
     expect(oracle.best.doc.text()).toContain("# the author's comment stays");
+  });
+
+  it("settings go back to their defaults one by one, except the one the failure needs", () => {
+    const yaml = [
+      "cluster: { brokers: 3, config: { min.insync.replicas: 2, replica.lag.time.max.ms: 5000 } }",
+      "network: { latency: 1ms, jitter: 200us }",
+      "producers: [{ rate: 100, config: { acks: 1, linger.ms: 5 } }]",
+      "",
+    ].join("\n");
+    const oracle = new Oracle(yaml, (s) => String(s.producers[0]!.config.get("acks")) === "1");
+    expect(removeSettings(oracle)).toBe(true);
+    expect(oracle.best.doc.value(["producers", 0, "config"])).toEqual({ acks: 1 });
+    expect(oracle.best.doc.has(["network"])).toBe(false);
+    expect(oracle.best.doc.has(["cluster", "config"])).toBe(false);
+    expect(oracle.best.doc.value(["cluster", "brokers"])).toBe(3);
   });
 
   it("shortening the load phase drops the faults after its new end, and stops where the failure would go", () => {

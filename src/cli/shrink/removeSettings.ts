@@ -13,7 +13,7 @@ export function removeSettings(s: VariantSearch): boolean {
   for (const block of settingBlocks(s)) {
     for (const key of keysOf(s, block)) {
       if (s.exhausted) return progress;
-      const kept = s.attempt(`removed ${[...block, key].join(".")} (${String(s.best.doc.value([...block, key]))})`, (doc) => {
+      const kept = s.attempt(`removed ${fieldPath([...block, key])} (${String(s.best.doc.value([...block, key]))})`, (doc) => {
         doc.delete([...block, key]);
         if (keysOfValue(doc.value(block)).length === 0) doc.delete(block);
         return true;
@@ -38,4 +38,9 @@ function keysOf(s: VariantSearch, block: Path): string[] {
 
 function keysOfValue(value: unknown): string[] {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.keys(value) : [];
+}
+
+/** ["producers", 0, "config", "acks"] -> `producers[0].config.acks`, as the loader names fields. */
+function fieldPath(path: Path): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
 }
