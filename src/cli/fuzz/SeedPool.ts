@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { replayCommand } from "./FuzzResult.ts";
 import type { SeedOutcome, SeedTask } from "./runSeed.ts";
 
 const WORKER_FILE = new URL("./seedWorker.js", import.meta.url);
@@ -22,6 +23,8 @@ export class SeedPool {
   run(next: () => SeedTask | null, onOutcome: (outcome: SeedOutcome) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const workers: Worker[] = [];
+      /** What each worker is running, to name the seed if the thread itself fails. */
+      const running = new Map<Worker, SeedTask>();
       let busy = 0;
       let failed = false;
       let stopping = false;
@@ -33,6 +36,7 @@ export class SeedPool {
         const task = this.urgent.shift() ?? next();
         if (task === null) return false;
         busy++;
+        running.set(worker, task);
         worker.postMessage(task);
         return true;
       };
@@ -50,6 +54,7 @@ export class SeedPool {
         workers.push(worker);
         worker.on("message", (outcome: SeedOutcome) => {
           busy--;
+          running.delete(worker);
           try {
             onOutcome(outcome);
           } catch (error) {
@@ -60,18 +65,16 @@ export class SeedPool {
           }
           if (!feed(worker)) finishIfIdle();
         });
-        worker.on("error", (error) => {
-          if (failed) return;
+        const fail = (why: string): void => {
+          if (failed || stopping) return;
           failed = true;
           stopAll();
-          reject(error);
-        });
-        worker.on("exit", (code) => {
-          if (stopping || failed) return;
-          failed = true;
-          stopAll();
-          reject(new Error(`a fuzz worker thread stopped (exit code ${code})`));
-        });
+          const task = running.get(worker);
+          const which = task === undefined ? "" : ` while running seed ${task.seed}\nreplay with: ${replayCommand(task.file, task.seed)}`;
+          reject(new Error(`a fuzz worker thread failed${which}\n${why}`));
+        };
+        worker.on("error", (error) => fail(error.stack ?? error.message));
+        worker.on("exit", (code) => fail(`it stopped with exit code ${code}`));
       }
       let started = 0;
       for (const w of workers) if (feed(w)) started++;
