@@ -86,8 +86,8 @@ export function textReport(o: ShrinkOutcome, wallSeconds: number): string {
   const changes = sizeChanges(o.before, o.after);
   const notes = [
     o.runs >= o.maxRuns ? "the limit was reached: --max-runs N to try more" : "",
-    o.skipped > 0 ? `${candidates(o.skipped)} the loader refused skipped` : "",
-    o.crashed > 0 ? `${candidates(o.crashed)} stopped by an internal error` : "",
+    o.skipped > 0 ? `skipped ${candidates(o.skipped)} the loader refused` : "",
+    o.crashed > 0 ? `${candidates(o.crashed)} stopped by an internal error (not kept)` : "",
   ].filter((n) => n !== "");
   const lines = [
     `${chalk.red("FAIL")}  ${o.scenario}  (${o.file}, seed ${o.seed}): ${o.failure}${o.failures.length > 1 ? ` (also ${o.failures.filter((f) => f !== o.failure).join(", ")})` : ""}`,
