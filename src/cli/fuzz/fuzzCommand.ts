@@ -23,7 +23,7 @@ export async function fuzzCommand(paths: readonly string[], options: FuzzOptions
   if (files.length !== 1) throw new UsageError(`fuzz takes one scenario file, got ${files.length === 0 ? "none" : `${files.length} (${paths.join(" ")})`}`);
   const plan = planFrom(options);
   const [scenario] = loadAll(files);
-  const outPath = options.out === undefined ? null : prepareOut(options.out, `${scenario!.name}-fuzz${plan.shard === null ? "" : `-shard-${plan.shard.index}-of-${plan.shard.of}`}.json`);
+  const outPath = options.out === undefined ? null : prepareOut(options.out, `${fileSafe(scenario!.name)}-fuzz${plan.shard === null ? "" : `-shard-${plan.shard.index}-of-${plan.shard.of}`}.json`);
   const startedMs = Date.now();
   const result = await runCampaign(scenario!.file, scenario!.name, plan, options.json === true);
   const elapsedMs = Date.now() - startedMs;
@@ -68,7 +68,7 @@ async function mergeCommand(paths: readonly string[], options: FuzzOptions): Pro
   if (paths.length === 0) throw new UsageError("--merge needs the results to join: JSON files or directories of them");
   const { result, missingShards } = mergeResults(readResults(paths));
   if (missingShards.length > 0) process.stderr.write(`ksim: warning: shards ${missingShards.join(", ")} are missing; the merged result covers the others only\n`);
-  const outPath = options.out === undefined ? null : prepareOut(options.out, `${result.scenario}-fuzz.json`);
+  const outPath = options.out === undefined ? null : prepareOut(options.out, `${fileSafe(result.scenario)}-fuzz.json`);
   emit(result, options.json === true, outPath);
   return exitCode(result);
 }
@@ -92,6 +92,11 @@ function prepareOut(dir: string, name: string): string {
     throw new UsageError(`--out ${dir}: cannot create or write to that directory (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
   return join(dir, name);
+}
+
+/** A scenario's name as part of a file name (a name is free text). */
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "") || "scenario";
 }
 
 function exitCode(result: FuzzResult): number {
