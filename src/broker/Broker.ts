@@ -328,6 +328,7 @@ export class Broker implements Process {
             sendToBroker: (broker, request) => this.sendControllerRequest(broker, request),
             uncleanLeaderElectionEnabled: (topic) => topicOptions(this.options, topic).uncleanLeaderElectionEnable,
             brokerEpochs: this.options.behaviour.brokerEpochs,
+            pipelinedStateWrites: this.options.behaviour.pipelinedStateWrites,
           },
           epoch,
           version,

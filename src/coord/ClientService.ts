@@ -6,9 +6,12 @@ import type { ApplyOutcome, WatchEventType } from "./ZnodeTree.ts";
 interface ConnectedClient {
   readonly sessionId: number;
   readonly timeoutMicros: number;
-  /** The client's requests in arrival order; the head may be waiting for a commit or a sync. */
+  /** The client's requests in arrival order, not yet started. */
   readonly queue: ClientRequest[];
-  waiting: boolean;
+  /** Xids of the requests started and not yet answered (writes, or one sync or close), oldest first. */
+  readonly inFlight: number[];
+  /** A sync or close is in flight: nothing after it starts until it is answered. */
+  barrier: boolean;
 }
 
 type Pending =
@@ -23,8 +26,8 @@ const LOCAL_ID_SPAN = 2 ** 24;
 /**
  * The client-facing side of a member (ZooKeeper's request processors, in short). Reads are
  * answered from this member's committed tree; writes go to the leader and are answered
- * when this member applies their commit; a client's requests are handled strictly in
- * order, so a read after a write sees it. Watches are one-shot and local to the member;
+ * when this member applies their commit; a client's requests are handled in order (writes
+ * pipelined, see `pump`), so a read after a write sees it. Watches are one-shot and local to the member;
  * a client moving to another member re-registers them with SetWatches.
  */
 export class ClientService {
@@ -140,7 +143,7 @@ export class ClientService {
   }
 
   private admit(client: string, sessionId: number, timeoutMicros: number): void {
-    this.clients.set(client, { sessionId, timeoutMicros, queue: [], waiting: false });
+    this.clients.set(client, { sessionId, timeoutMicros, queue: [], inFlight: [], barrier: false });
     this.send(client, { type: "zk.connected", sessionId, timeoutMicros });
   }
 
@@ -199,27 +202,40 @@ export class ClientService {
     this.pump(from, c);
   }
 
+  /**
+   * Starts the client's requests in order, as ZooKeeper's request processors do: a
+   * session's writes are pipelined (each goes to the leader at once; their commits come
+   * back in zxid order, so the answers keep the session's order), while a read, a sync or
+   * a close waits for every request before it to be answered.
+   */
   private pump(name: string, c: ConnectedClient): void {
     const role = this.core.activeRole();
-    while (c.queue.length > 0 && !c.waiting && role) {
+    while (c.queue.length > 0 && !c.barrier && role) {
       const head = c.queue[0]!;
       const request = head.request;
-      if (request.op === "write" || request.op === "close" || request.op === "sync") {
-        c.waiting = true;
+      if (request.op === "write") {
+        c.queue.shift();
+        c.inFlight.push(head.xid);
+        const id = this.localId();
+        this.pending.set(id, { kind: "write", client: name, xid: head.xid });
+        role.submit({ kind: "ops", sessionId: c.sessionId, ops: request.ops, multi: request.multi }, id);
+        continue;
+      }
+      if (c.inFlight.length > 0) return;
+      c.queue.shift();
+      if (request.op === "sync" || request.op === "close") {
+        c.inFlight.push(head.xid);
+        c.barrier = true;
         const id = this.localId();
         if (request.op === "sync") {
           this.pending.set(id, { kind: "sync", client: name, xid: head.xid });
           role.requestSync(id);
-        } else if (request.op === "close") {
+        } else {
           this.pending.set(id, { kind: "close", client: name, xid: head.xid });
           role.submit({ kind: "closeSession", sessionId: c.sessionId, reason: "closed" }, id);
-        } else {
-          this.pending.set(id, { kind: "write", client: name, xid: head.xid });
-          role.submit({ kind: "ops", sessionId: c.sessionId, ops: request.ops, multi: request.multi }, id);
         }
         return;
       }
-      c.queue.shift();
       this.answer(name, head.xid, { read: this.read(name, request) });
     }
   }
@@ -260,9 +276,10 @@ export class ClientService {
   private answer(client: string, xid: number, body: { read?: ReadResult; write?: ApplyOutcome["results"] }): void {
     this.send(client, { type: "zk.response", xid, zxid: this.core.tree.lastZxid, ...body });
     const c = this.clients.get(client);
-    if (!c || c.queue[0]?.xid !== xid) return;
-    c.queue.shift();
-    c.waiting = false;
+    const at = c ? c.inFlight.indexOf(xid) : -1;
+    if (!c || at < 0) return; // a read, answered as it was started
+    c.inFlight.splice(at, 1);
+    if (c.inFlight.length === 0) c.barrier = false;
     this.pump(client, c);
   }
 

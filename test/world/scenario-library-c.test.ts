@@ -187,7 +187,7 @@ describe("scenario library: partition-skew.yaml", () => {
 });
 
 describe("scenario library: partition-count-failover.yaml", () => {
-  it("the controller writes each of the 100 partitions' new state to the ensemble one after the other, and the new leaders start together at the end", { timeout: RUN_TIMEOUT_MS }, () => {
+  it("the controller writes each of the 100 partitions' new state to the ensemble, pipelined, and the new leaders start together after the last", { timeout: RUN_TIMEOUT_MS }, () => {
     const run = story("partition-count-failover.yaml");
     expectPass(run.summary);
     const crashed = brokerId(of(run, "crash")[0]!.node!);
@@ -195,9 +195,7 @@ describe("scenario library: partition-count-failover.yaml", () => {
     const writes = of(run, "controller.leadership").filter((e) => e.at > change.at && e.at < change.at + 10_000_000);
     // Every partition had a replica on the dead broker: led ones get a leader, the others lose it from their ISR.
     expect(new Set(writes.map((e) => e.partition)).size).toBe(100);
-    for (let i = 1; i < writes.length; i++) expect(writes[i]!.at).toBeGreaterThan(writes[i - 1]!.at);
-    const span = writes.at(-1)!.at - writes[0]!.at;
-    expect(span).toBeGreaterThan(100 * 1_000); // at least a millisecond per write, one at a time
+    for (let i = 1; i < writes.length; i++) expect(writes[i]!.at).toBeGreaterThanOrEqual(writes[i - 1]!.at);
     const starts = of(run, "broker.leader").filter((e) => e.at > change.at);
     expect(starts.length).toBeGreaterThan(0);
     for (const e of starts) expect(e.at).toBeGreaterThanOrEqual(writes.at(-1)!.at);

@@ -23,6 +23,8 @@ export interface ControllerHost {
   uncleanLeaderElectionEnabled(topic: string): boolean;
   /** KIP-380: detect a broker that re-registered between two reads by its registration's creation zxid. */
   readonly brokerEpochs?: boolean;
+  /** KAFKA-5642: partition-state writes for a batch of partitions go out pipelined, not one by one. */
+  readonly pipelinedStateWrites?: boolean;
   /** Told of every leadership the controller writes, for checkers and timelines. */
   onLeadershipChange?(state: PartitionState, unclean: boolean): void;
 }
@@ -200,7 +202,7 @@ export class Controller {
       .filter((p) => p.replicas.some((r) => dead.includes(r)))
       .map((p) => partitionKey(p.topic, p.partition));
     this.electWhereNeeded(affected, () => {
-      forEachAsync(affected, (key, next) => this.removeDeadFromIsr(key, dead, next), () => {
+      this.forEachWrite(affected, (key, next) => this.removeDeadFromIsr(key, dead, next), () => {
         this.sendLeaderAndIsr(this.context.liveBrokers, affected);
         this.sendUpdateMetadata(this.context.liveBrokers);
         done();
@@ -230,7 +232,7 @@ export class Controller {
   private removeDeadReplicas(done: () => void): void {
     const live = new Set(this.context.liveBrokers);
     const affected = allPartitions(this.context).filter((p) => p.replicas.some((r) => !live.has(r)));
-    forEachAsync(affected, (p, next) => this.removeDeadFromIsr(partitionKey(p.topic, p.partition), p.replicas.filter((r) => !live.has(r)), next), done);
+    this.forEachWrite(affected, (p, next) => this.removeDeadFromIsr(partitionKey(p.topic, p.partition), p.replicas.filter((r) => !live.has(r)), next), done);
   }
 
   private removeDeadFromIsr(key: string, dead: number[], done: () => void): void {
@@ -319,7 +321,7 @@ export class Controller {
       const s = this.context.states[k];
       return s !== undefined && !live.has(s.leader);
     });
-    forEachAsync(offline, (key, next) => this.elect(key, next), () =>
+    this.forEachWrite(offline, (key, next) => this.elect(key, next), () =>
       done(offline.filter((k) => live.has(this.context.states[k]!.leader))),
     );
   }
@@ -436,6 +438,29 @@ export class Controller {
   private fenced(): void {
     this.host.ctx.record("controller.fenced", { epoch: this.epoch });
     this.resign();
+  }
+
+  /**
+   * Runs one partition-state write per item: all at once (pipelined, Kafka 1.1 onwards:
+   * each partition's retry on a version conflict stays its own) or one after the other.
+   */
+  private forEachWrite<T>(items: readonly T[], write: (item: T, next: () => void) => void, done: () => void): void {
+    if (this.host.pipelinedStateWrites) forEachConcurrently(items, write, done);
+    else forEachAsync(items, write, done);
+  }
+}
+
+/** Starts `step` for every item at once; `done` once every one has finished. */
+function forEachConcurrently<T>(items: readonly T[], step: (item: T, finished: () => void) => void, done: () => void): void {
+  let pending = items.length;
+  if (pending === 0) return done();
+  for (const item of items) {
+    let finished = false;
+    step(item, () => {
+      if (finished) return;
+      finished = true;
+      if (--pending === 0) done();
+    });
   }
 }
 

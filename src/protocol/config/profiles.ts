@@ -46,6 +46,12 @@ export interface ProfileBehaviour {
    * its reads as a failure and a startup, rather than missing the bounce.
    */
   readonly brokerEpochs: boolean;
+  /**
+   * KAFKA-5642 (Kafka 1.1): the controller sends its partition-state writes to ZooKeeper
+   * pipelined (asynchronous requests for a whole batch of partitions) instead of one after
+   * the other, so a failover's cost grows far more slowly with the partition count.
+   */
+  readonly pipelinedStateWrites: boolean;
   /** One line for reports and error messages. */
   readonly summary: string;
 }
@@ -57,14 +63,16 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     truncation: "high-watermark",
     leaderEpochFencing: false,
     brokerEpochs: false,
+    pipelinedStateWrites: false,
     summary: "followers truncate to the high watermark (before KIP-101)",
   }),
   "0.11": Object.freeze({
     profile: "0.11",
-    kafkaVersions: "0.11 to 1.1",
+    kafkaVersions: "0.11 to 1.0",
     truncation: "leader-epoch",
     leaderEpochFencing: false,
     brokerEpochs: false,
+    pipelinedStateWrites: false,
     summary: "followers truncate by leader epoch (KIP-101)",
   }),
   "2.1": Object.freeze({
@@ -73,6 +81,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     truncation: "leader-epoch-kip279",
     leaderEpochFencing: true,
     brokerEpochs: false,
+    pipelinedStateWrites: true,
     summary: "leader epochs with KIP-279's answer and KIP-320's fencing",
   }),
   "3.x": Object.freeze({
@@ -81,6 +90,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     truncation: "leader-epoch-kip279",
     leaderEpochFencing: true,
     brokerEpochs: true,
+    pipelinedStateWrites: true,
     summary: "2.1's behaviour with 3.0's defaults (acks=all, idempotence on)",
   }),
 });
