@@ -27,8 +27,11 @@ export interface LineChartOptions {
   readonly log?: boolean;
 }
 
-const HEIGHT = 226;
-const TOP = 50;
+/** Rows of fault numbers above a plot. */
+export const MARKER_ROWS = 3;
+const MARKER_ROW_HEIGHT = 11;
+const HEIGHT = 246;
+const TOP = 70;
 const BOTTOM = HEIGHT - 26;
 
 /** A line chart of per-bucket values over simulated time, with the faults, the heal and the violations marked. */
@@ -96,10 +99,16 @@ function legend(series: readonly ChartSeries[], right: number): string {
  */
 export function markerShapes(m: TimeMarkers, a: TimeAxis, top: number, bottom: number): string {
   const parts: string[] = [];
-  for (const f of m.faults) {
+  // Labels of faults close together go on rows above one another (up to MARKER_ROWS).
+  const rowEnds: number[] = [];
+  for (const f of [...m.faults].sort((x, y) => x.atMs - y.atMs)) {
     const x = a.x(f.atMs);
+    let row = rowEnds.findIndex((end) => end <= x);
+    if (row < 0) row = rowEnds.length < MARKER_ROWS ? rowEnds.length : rowEnds.indexOf(Math.min(...rowEnds));
+    rowEnds[row] = x + 7 * f.label.length + 6;
+    const labelY = top - 8 - row * MARKER_ROW_HEIGHT;
     if (f.untilMs !== null) parts.push(`<rect class="fault-band" x="${n(x)}" y="${n(top)}" width="${n(Math.max(1, a.x(f.untilMs) - x))}" height="${n(bottom - top)}"/>`);
-    parts.push(`<g class="fault"><title>${esc(`fault ${f.label}: ${f.text}`)}</title><line x1="${n(x)}" x2="${n(x)}" y1="${n(top - 6)}" y2="${n(bottom)}"/><text x="${n(x + 3)}" y="${n(top - 8)}">${esc(f.label)}</text></g>`);
+    parts.push(`<g class="fault"><title>${esc(`fault ${f.label}: ${f.text}`)}</title><line x1="${n(x)}" x2="${n(x)}" y1="${n(labelY + 2)}" y2="${n(bottom)}"/><text x="${n(x + 2)}" y="${n(labelY)}">${esc(f.label)}</text></g>`);
   }
   const hx = a.x(m.healedAtMs);
   parts.push(`<g class="healed"><title>the load ends here; every fault is healed and the cluster settles</title><line x1="${n(hx)}" x2="${n(hx)}" y1="${n(top - 6)}" y2="${n(bottom)}"/><text x="${n(hx + 3)}" y="${n(top - 8)}">healed</text></g>`);

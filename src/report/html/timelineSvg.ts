@@ -40,7 +40,7 @@ const brokerIdOf = (node: string) => Number(node.replace(/^\D+/, "")) || 1;
 export function timelineSvg(t: ReportTimeline, axis: TimeAxis, markers: TimeMarkers): string {
   const sections = timelineSections(t);
   // Room above the lanes for the fault numbers.
-  const top = 18;
+  const top = 40;
   let y = top + 4;
   const parts: string[] = [patternDefs()];
   for (const section of sections) {
@@ -108,10 +108,18 @@ function timelineSections(t: ReportTimeline): Section[] {
   ];
   sections.push({ title: "Brokers, ensemble and clients: up, down (red), paused (amber); network or disk faults hatched", lanes: [...nodeLanes("broker"), ...nodeLanes("ensemble"), ...nodeLanes("client"), ...leaders] });
   if (t.partitions.length > 0) {
+    const notUp = new Map(t.nodes.filter((node) => node.role === "broker").map((node) => [brokerIdOf(node.node), node.spans.filter((s) => s.state !== "up")]));
     sections.push({
-      title: "Partitions: the leader (broker colour; pale while the ISR is short, hatched while offline)",
+      title: "Partitions: the leader (broker colour; pale while the ISR is short, hatched while offline or while its leader is down)",
       lanes: t.partitions.map((p) => ({
         name: `${p.topic}-${p.partition}`,
+        // Until the controller notices, a partition keeps a leader that is down or paused: nobody can write to it.
+        overlays: p.spans.flatMap((s) =>
+          (s.leader === null ? [] : (notUp.get(s.leader) ?? []))
+            .map((d) => ({ fromMs: Math.max(s.fromMs, d.fromMs), toMs: Math.min(s.toMs, d.toMs), state: d.state }))
+            .filter((o) => o.toMs > o.fromMs)
+            .map((o) => ({ ...o, fill: "url(#hatch-offline)", label: "", title: `${p.topic}-${p.partition}: its leader, broker ${s.leader}, is ${o.state}; ${when(o)}`, cls: "leader-down" })),
+        ),
         segments: p.spans.map((s) => {
           const short = s.isr.length < p.replicas;
           const who = s.leader === null ? "offline" : `b${s.leader}`;
