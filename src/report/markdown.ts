@@ -50,10 +50,10 @@ export function reportMarkdown(r: Report): string {
   const out: string[] = [];
   out.push(`# ${r.scenario.name} (seed ${r.seed})`, "");
   out.push(`**${verdictLine(r)}**`, "");
-  if (r.scenario.description) out.push(r.scenario.description, "");
+  if (r.scenario.description.trim()) out.push(r.scenario.description.trim(), "");
   out.push(
     `\`${r.scenario.file}\`, profile ${r.scenario.profile}, fingerprint \`${r.fingerprint}\`. ` +
-      `${formatMs(r.run.loadMs)} of load with the faults, then healed and settled until ${formatMs(r.run.endMs)} ` +
+      `${formatMs(r.run.loadMs)} of load${r.timeline.faults.length > 0 ? " with the faults, then healed" : ""} and settled until ${formatMs(r.run.endMs)} ` +
       `(${thousands(r.run.events)} events; the cluster took ${formatMs(r.run.bootstrapMs)} to come up). Times count from the start of the load.`,
     "",
     `Replay: \`${r.run.replay}\``,

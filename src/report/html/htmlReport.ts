@@ -1,7 +1,7 @@
 import { formatMs, thousands, verdictLine } from "../markdown.ts";
 import type { LatencyMs, Report } from "../ReportSchema.ts";
 import { lineChart, type ChartSeries, type TimeMarkers } from "./charts.ts";
-import { REPORT_CSS } from "./reportCss.ts";
+import { htmlPage, htmlTable } from "./page.ts";
 import { BROKER_COLORS, COLORS, esc, TimeAxis } from "./svg.ts";
 import { timelineSvg } from "./timelineSvg.ts";
 
@@ -14,15 +14,7 @@ export function reportHtml(r: Report): string {
   const axis = new TimeAxis(Math.max(r.run.endMs, r.series.startMs.length * r.series.bucketMs));
   const markers = markersOf(r);
   const body = [header(r), kpis(r), faultList(r), charts(r, axis, markers), `<section><h2>Timeline of the cluster</h2>${timelineSvg(r.timeline, axis, markers)}</section>`, tables(r)].join("\n");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`${r.verdict.ok ? "PASS" : "FAIL"} ${r.scenario.name} (seed ${r.seed}) - ksim report`)}</title>
-<style>${REPORT_CSS}</style></head>
-<body><main>
-${body}
-<footer>ksim report v${r.version} · fingerprint ${esc(r.fingerprint)} · times are simulated, counted from the start of the load</footer>
-</main></body></html>
-`;
+  return htmlPage(`${r.verdict.ok ? "PASS" : "FAIL"} ${r.scenario.name} (seed ${r.seed}) - ksim report`, body, `ksim report v${r.version} · fingerprint ${r.fingerprint} · times are simulated, counted from the start of the load`);
 }
 
 function markersOf(r: Report): TimeMarkers {
@@ -38,8 +30,8 @@ function header(r: Report): string {
   return `<header>
 <h1>${esc(r.scenario.name)} <span class="seed">seed ${esc(r.seed)}</span></h1>
 <p class="verdict ${cls}">${esc(verdictLine(r))}</p>
-${r.scenario.description ? `<p class="description">${esc(r.scenario.description)}</p>` : ""}
-<p class="meta">${esc(r.scenario.file)} · profile ${esc(r.scenario.profile)} · ${esc(formatMs(r.run.loadMs))} of load with faults, then healed; the run ended at ${esc(formatMs(r.run.endMs))} · ${thousands(r.run.events)} events · replay: <code>${esc(r.run.replay)}</code></p>
+${r.scenario.description.trim() ? `<p class="description">${esc(r.scenario.description.trim())}</p>` : ""}
+<p class="meta">${esc(r.scenario.file)} · profile ${esc(r.scenario.profile)} · ${esc(formatMs(r.run.loadMs))} of load${r.timeline.faults.length > 0 ? " with faults, then healed" : ""}; the run ended at ${esc(formatMs(r.run.endMs))} · ${thousands(r.run.events)} events · replay: <code>${esc(r.run.replay)}</code></p>
 <pre class="perf">${esc(r.metrics.perfTest)}</pre>
 </header>`;
 }
@@ -104,10 +96,6 @@ function percentileSeries(p: { p50: (number | null)[]; p99: (number | null)[]; m
   ];
 }
 
-function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cell = (v: string | number) => `<td${typeof v === "number" ? ' class="num"' : ""}>${esc(typeof v === "number" ? String(v) : v)}</td>`;
-  return `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("")}</tbody></table>`;
-}
 
 const latencyCols = ["p50 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms"];
 const latencyCells = (l: LatencyMs) => [l.p50, l.p95, l.p99, l.p999, l.max];
@@ -115,14 +103,14 @@ const latencyCells = (l: LatencyMs) => [l.p50, l.p95, l.p99, l.p999, l.max];
 function tables(r: Report): string {
   const m = r.metrics;
   const parts = [`<h2>Numbers</h2>`];
-  parts.push(`<h3>Producers</h3>`, table(["producer", "topic", "acks", "sent", "acked", "failed", ...latencyCols], m.produceLatencyByProducer.map((p) => [p.producer, p.topic, p.acks, p.sent, p.acked, p.failed, ...latencyCells(p.latencyMs)])));
-  if (m.produceLatencyByAcks.length > 1) parts.push(`<h3>By acks</h3>`, table(["acks", "records", ...latencyCols], m.produceLatencyByAcks.map((a) => [a.acks, a.latencyMs.count, ...latencyCells(a.latencyMs)])));
-  if (m.endToEndLatencyMs.count > 0) parts.push(`<h3>End to end</h3>`, table(["records", ...latencyCols], [[m.endToEndLatencyMs.count, ...latencyCells(m.endToEndLatencyMs)]]));
+  parts.push(`<h3>Producers</h3>`, htmlTable(["producer", "topic", "acks", "sent", "acked", "failed", ...latencyCols], m.produceLatencyByProducer.map((p) => [p.producer, p.topic, p.acks, p.sent, p.acked, p.failed, ...latencyCells(p.latencyMs)])));
+  if (m.produceLatencyByAcks.length > 1) parts.push(`<h3>By acks</h3>`, htmlTable(["acks", "records", ...latencyCols], m.produceLatencyByAcks.map((a) => [a.acks, a.latencyMs.count, ...latencyCells(a.latencyMs)])));
+  if (m.endToEndLatencyMs.count > 0) parts.push(`<h3>End to end</h3>`, htmlTable(["records", ...latencyCols], [[m.endToEndLatencyMs.count, ...latencyCells(m.endToEndLatencyMs)]]));
   if (m.unavailableWindows.length > 0) {
-    parts.push(`<h3>When producers could not write</h3>`, table(["partition", "from", "to", "length", "why"], m.unavailableWindows.slice(0, 50).map((w) => [`${w.topic}-${w.partition}`, formatMs(w.fromMs), formatMs(w.toMs), formatMs(w.toMs - w.fromMs), w.reason])));
+    parts.push(`<h3>When producers could not write</h3>`, htmlTable(["partition", "from", "to", "length", "why"], m.unavailableWindows.slice(0, 50).map((w) => [`${w.topic}-${w.partition}`, formatMs(w.fromMs), formatMs(w.toMs), formatMs(w.toMs - w.fromMs), w.reason])));
   }
   parts.push(`<h3>Violations</h3>`);
   if (r.violations.length === 0) parts.push(`<p>None found.</p>`);
-  else parts.push(table(["invariant", "count", "at", "example"], r.violations.flatMap((v) => v.examples.slice(0, 3).map((e, i) => [i === 0 ? v.invariant : "", i === 0 ? v.count : "", formatMs(e.atMs), e.detail]))));
+  else parts.push(htmlTable(["invariant", "count", "at", "example"], r.violations.flatMap((v) => v.examples.slice(0, 3).map((e, i) => [i === 0 ? v.invariant : "", i === 0 ? v.count : "", formatMs(e.atMs), e.detail]))));
   return `<section class="tables">${parts.join("\n")}</section>`;
 }
