@@ -31,6 +31,10 @@ describe("report.json: a run's report in a versioned schema", () => {
     expect(runScenario(scenario(CRASH_STORY), "1").fingerprint).toBe(run.summary.fingerprint);
   });
 
+  it("the same seed gives the same report, byte for byte", () => {
+    expect(JSON.stringify(reportedRun().report)).toBe(JSON.stringify(report));
+  });
+
   it("the timeline tells the story: the leader's broker is down from 2 s to 7 s, a follower takes t-0 over with a short ISR, the ISR is whole again at the end", () => {
     const down = report.timeline.nodes.flatMap((n) => n.spans.filter((s) => s.state === "down").map((s) => ({ node: n.node, ...s })));
     expect(down).toEqual([{ node: "broker-3", fromMs: 2000, toMs: 7000, state: "down", detail: "process crash" }]);
