@@ -95,6 +95,7 @@ export function patternDefs(): string {
     `<defs>` +
     `<pattern id="hatch-net" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#efe3fa"/><line x1="0" y1="0" x2="0" y2="6" stroke="${COLORS.fault}" stroke-width="2.5"/></pattern>` +
     `<pattern id="hatch-offline" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f2f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="${COLORS.offline}" stroke-width="2"/></pattern>` +
+    `<pattern id="hatch-down" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="6" height="6" fill="#fbe4e4"/><line x1="0" y1="0" x2="0" y2="6" stroke="${COLORS.down}" stroke-width="2.5"/></pattern>` +
     `</defs>`
   );
 }

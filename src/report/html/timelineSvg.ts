@@ -110,7 +110,7 @@ function timelineSections(t: ReportTimeline): Section[] {
   if (t.partitions.length > 0) {
     const notUp = new Map(t.nodes.filter((node) => node.role === "broker").map((node) => [brokerIdOf(node.node), node.spans.filter((s) => s.state !== "up")]));
     sections.push({
-      title: "Partitions: the leader (broker colour; pale while the ISR is short, hatched while offline or while its leader is down)",
+      title: "Partitions: the leader (broker colour; pale while the ISR is short, grey hatch while offline, red hatch while its leader is down)",
       lanes: t.partitions.map((p) => ({
         name: `${p.topic}-${p.partition}`,
         // Until the controller notices, a partition keeps a leader that is down or paused: nobody can write to it.
@@ -118,7 +118,7 @@ function timelineSections(t: ReportTimeline): Section[] {
           (s.leader === null ? [] : (notUp.get(s.leader) ?? []))
             .map((d) => ({ fromMs: Math.max(s.fromMs, d.fromMs), toMs: Math.min(s.toMs, d.toMs), state: d.state }))
             .filter((o) => o.toMs > o.fromMs)
-            .map((o) => ({ ...o, fill: "url(#hatch-offline)", label: "", title: `${p.topic}-${p.partition}: its leader, broker ${s.leader}, is ${o.state}; ${when(o)}`, cls: "leader-down" })),
+            .map((o) => ({ ...o, fill: "url(#hatch-down)", label: "", title: `${p.topic}-${p.partition}: its leader, broker ${s.leader}, is ${o.state}; ${when(o)}`, cls: "leader-down" })),
         ),
         segments: p.spans.map((s) => {
           const short = s.isr.length < p.replicas;
