@@ -111,12 +111,18 @@ export class Controller {
             // them leaves NoLeader), then partitions without a live leader get one. Without
             // this, a broker that lost power and came back unnoticed would keep leading with
             // whatever its disk kept.
-            this.removeDeadReplicas(() =>
-              this.electWhereNeeded(allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)), () => {
-                this.sendUpdateMetadata(this.context.liveBrokers);
-                this.sendLeaderAndIsr(this.context.liveBrokers, allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)));
-                done();
-              }),
+            // A partition assigned but with no state yet (its topic was created just before the
+            // previous controller went, or before any controller) is new: as Kafka's partition
+            // state machine does at startup, it gets its first leader like any new partition.
+            const unborn = allPartitions(this.context).filter((p) => !this.context.states[partitionKey(p.topic, p.partition)]);
+            forEachAsync(unborn, (p, next) => this.createPartition(p.topic, p.partition, p.replicas, next), () =>
+              this.removeDeadReplicas(() =>
+                this.electWhereNeeded(allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)), () => {
+                  this.sendUpdateMetadata(this.context.liveBrokers);
+                  this.sendLeaderAndIsr(this.context.liveBrokers, allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)));
+                  done();
+                }),
+              ),
             );
           });
         });
