@@ -27,6 +27,11 @@ export interface PartitionLog {
   checkProducerBatch(batch: ProducerBatch): SequenceCheck;
   appendAsLeader(batch: ProducerBatch, leaderEpoch: number, nowMicros: number): RecordBatch | KafkaError;
   appendAsFollower(batches: readonly RecordBatch[]): KafkaError | null;
+  /**
+   * After an append: when it reached flush.messages, Kafka's append flushed before
+   * returning, so its caller waits: `done` runs once durable and this returns true.
+   */
+  awaitAppendFlush(done: () => void): boolean;
   read(fetchOffset: number, maxBytes: number, upperBoundOffset: number): readonly RecordBatch[] | "OFFSET_OUT_OF_RANGE";
   truncateTo(offset: number): void;
   truncateFullyAndStartAt(offset: number): void;

@@ -55,6 +55,8 @@ export class ReplicaFetcher {
   private readonly partitions = new Map<Partition, FetchState>();
   private inFlight: { correlationId: number; expects: Expectation; timer: EventHandle } | null = null;
   private nextCorrelationId = 1;
+  /** Flushes this fetcher's appends triggered and waits for, as Kafka's fetcher thread blocks on them. */
+  private flushing = 0;
   private wakeTimer: EventHandle = -1;
 
   constructor(
@@ -96,7 +98,7 @@ export class ReplicaFetcher {
   // ---- choosing the next request -------------------------------------------------------
 
   private maybeSend(): void {
-    if (this.inFlight) return;
+    if (this.inFlight || this.flushing > 0) return;
     const truncating = this.inPhase("truncating");
     if (truncating.length > 0) return this.sendEpochs(truncating);
     const end = this.inPhase("leader-end");
@@ -187,6 +189,8 @@ export class ReplicaFetcher {
           this.onPartitionError(p, s, error);
           continue;
         }
+        // The fetcher thread flushed inside append (flush.messages reached): it fetches again once durable.
+        if (p.log.awaitAppendFlush(() => { if (--this.flushing === 0) this.maybeSend(); })) this.flushing++;
       }
       p.log.updateHighWatermark(Math.min(r.highWatermark, p.log.logEndOffset));
       this.host.followerAdvanced(p);

@@ -178,7 +178,19 @@ export class ReplicaManager {
     respond: (partitions: ProducePartitionResponse[]) => void,
   ): void {
     const { ctx, observer } = this.host;
-    const delayed = new DelayedProduce(ctx, respond);
+    // The handler thread flushed inside append where flush.messages was reached: the answer
+    // goes only once those flushes are durable (and the acks are met).
+    let flushing = 0;
+    let answer: ProducePartitionResponse[] | null = null;
+    const send = (): void => {
+      if (answer === null || flushing > 0) return;
+      respond(answer);
+      answer = null;
+    };
+    const delayed = new DelayedProduce(ctx, (partitions) => {
+      answer = partitions;
+      send();
+    });
     for (const entry of entries) {
       const p = this.partitions.get(key(entry.topic, entry.partition));
       if (!p) {
@@ -191,6 +203,7 @@ export class ReplicaManager {
         continue;
       }
       if (outcome.batch) observer?.leaderAppended?.(this.brokerId, p.topic, p.partition, outcome.batch, ctx.now);
+      if (outcome.batch && p.log.awaitAppendFlush(() => { flushing--; send(); })) flushing++;
       if (acks === -1) delayed.addWaiting(p, outcome.baseOffset, outcome.requiredOffset);
       else delayed.addReady({ topic: p.topic, partition: p.partition, error: "NONE", baseOffset: outcome.baseOffset });
       if (outcome.batch) this.onLogAppended(p);

@@ -59,6 +59,8 @@ export class ReplicaLog {
   private hw: number;
   private readonly flushes: FlushTracker;
   private offline: string | null = null;
+  /** Where the flush the last append triggered (flush.messages reached) must reach, or null. */
+  private appendFlushOffset: number | null = null;
   private readonly snapshots: ProducerSnapshots;
   private readonly compaction: LogCompaction;
 
@@ -183,6 +185,7 @@ export class ReplicaLog {
 
   private appendBatches(batches: readonly StoredBatch[], bytes: number): string | null {
     const first = batches[0]!;
+    this.appendFlushOffset = null;
     const segment = this.maybeRoll(bytes, first.appendedAtMicros, first.baseOffset);
     if (this.offline !== null) return this.offline;
     for (const b of batches) {
@@ -193,7 +196,10 @@ export class ReplicaLog {
       this.producerState.update(b);
     }
     this.producerState.mapEndOffset = this.endOffset;
-    if (this.endOffset - this.flushes.issuedOffset >= this.config.flushMessages) this.flush();
+    if (this.endOffset - this.flushes.issuedOffset >= this.config.flushMessages) {
+      this.flush();
+      this.appendFlushOffset = this.endOffset;
+    }
     return this.offline;
   }
 
@@ -383,6 +389,20 @@ export class ReplicaLog {
    */
   whenFlushed(offset: number, done: () => void): void {
     this.flushes.whenFlushed(offset, done);
+  }
+
+  /**
+   * Kafka flushes inside append when flush.messages unflushed records have built up, so the
+   * thread that appended (a request handler, a replica fetcher) waits for the fsync. When
+   * the last append did, `done` runs once it is durable and this returns true; false when
+   * there is nothing to wait for.
+   */
+  awaitAppendFlush(done: () => void): boolean {
+    const offset = this.appendFlushOffset;
+    if (offset === null) return false;
+    this.appendFlushOffset = null;
+    this.flushes.whenFlushed(offset, done);
+    return true;
   }
 
   /** `flush.ms`: flushes if the last flush is that old (Kafka's log flusher task calls this). */

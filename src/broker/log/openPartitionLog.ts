@@ -54,6 +54,10 @@ export class PartitionLogAdapter implements PartitionLog {
     return result.kind === "appended" ? result.batch : result.error;
   }
 
+  awaitAppendFlush(done: () => void): boolean {
+    return this.log.awaitAppendFlush(done);
+  }
+
   appendAsFollower(batches: readonly RecordBatch[]): KafkaError | null {
     const result = this.log.appendAsFollower(batches);
     return result.kind === "appended" ? null : result.error;
