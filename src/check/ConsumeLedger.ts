@@ -1,5 +1,6 @@
 import type { ConsumedRecord } from "../client/consumer/SimpleConsumer.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
+import { ValueIdTable } from "./ValueIdTable.ts";
 
 /**
  * What consumers were given: how many records, how many distinct values, and the
@@ -7,13 +8,14 @@ import { LatencyHistogram } from "../report/LatencyHistogram.ts";
  */
 export class ConsumeLedger {
   consumed = 0;
-  private readonly values = new Set<number>();
+  /** The values delivered (a typed array per producer, not a Set entry per value). */
+  private readonly values = new ValueIdTable();
   readonly endToEnd = new LatencyHistogram();
 
   record(nowMicros: number, records: readonly ConsumedRecord[]): void {
     for (const r of records) {
       this.consumed++;
-      this.values.add(r.record.valueId);
+      this.values.set(r.record.valueId, 0);
       this.endToEnd.record(nowMicros - r.record.createdAtMicros);
     }
   }

@@ -1,5 +1,6 @@
 import type { GroupConsumerObserver } from "../client/consumer/group/GroupConsumerObserver.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
+import { ValueIdTable } from "./ValueIdTable.ts";
 
 /**
  * What consumer group members did, as the run goes: every record they processed (with
@@ -12,7 +13,8 @@ export class GroupLedger {
   commitFailed = 0;
   /** Generations in which some member received an assignment, per group member's view. */
   private readonly generations = new Set<number>();
-  private readonly timesProcessed = new Map<number, number>();
+  /** How many times each value was processed (a typed array per producer, not a Map entry per value). */
+  private readonly timesProcessed = new ValueIdTable();
   readonly endToEnd = new LatencyHistogram();
   readonly rebalanceDuration = new LatencyHistogram();
 
@@ -31,7 +33,7 @@ export class GroupLedger {
       this.append(record.record.valueId, record.topic, record.partition, record.offset, generation, member, atMicros);
       this.processed++;
       const id = record.record.valueId;
-      this.timesProcessed.set(id, (this.timesProcessed.get(id) ?? 0) + 1);
+      this.timesProcessed.set(id, Math.max(this.timesProcessed.get(id), 0) + 1);
       this.endToEnd.record(atMicros - record.record.createdAtMicros);
     },
     commitFailed: () => {
@@ -76,7 +78,9 @@ export class GroupLedger {
   /** Values processed more than once (each counts once). */
   get redelivered(): number {
     let n = 0;
-    for (const times of this.timesProcessed.values()) if (times > 1) n++;
+    this.timesProcessed.forEachInIdOrder((_valueId, times) => {
+      if (times > 1) n++;
+    });
     return n;
   }
 

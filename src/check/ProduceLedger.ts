@@ -1,13 +1,7 @@
 import type { ProducerObserver } from "../client/producer/KafkaProducer.ts";
 import type { ClientError } from "../client/errors.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
-
-/** Where an acknowledged record should be: its partition (and offset, -1 with acks=0). */
-interface AckedRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-}
+import { ValueIdTable } from "./ValueIdTable.ts";
 
 /** For each partition, the value ids in its final committed log, with the offsets they sit at. */
 export type CommittedValues = ReadonlyMap<string, ReadonlyMap<number, readonly number[]> | null>;
@@ -37,7 +31,16 @@ export class ProduceLedger {
   failedMaybeWritten = 0;
   readonly errors = new Map<ClientError, number>();
   readonly latency = new LatencyHistogram();
-  private readonly ackedRecords = new Map<number, AckedRecord>();
+  /**
+   * Where each acknowledged record landed, as columns (no object per record: a big run
+   * acknowledges millions): row `ackedRow.get(valueId)` holds its partition (an index into
+   * `partitionKeys`) and offset (-1 with acks=0). A value acknowledged again overwrites its row.
+   */
+  private readonly ackedRow = new ValueIdTable();
+  private ackedPartition = new Int32Array(1024);
+  private ackedOffset = new Float64Array(1024);
+  private readonly partitionKeys: { topic: string; partition: number; key: string }[] = [];
+  private readonly partitionIndex = new Map<string, Map<number, number>>();
 
   readonly observer: ProducerObserver = {
     sent: () => {
@@ -46,7 +49,7 @@ export class ProduceLedger {
     acknowledged: (record, topic, partition, offset, latencyMicros) => {
       this.acked++;
       this.latency.record(latencyMicros);
-      this.ackedRecords.set(record.valueId, { topic, partition, offset });
+      this.recordAck(record.valueId, topic, partition, offset);
     },
     failed: (_record, _topic, _partition, error, maybeWritten) => {
       this.failed++;
@@ -61,42 +64,92 @@ export class ProduceLedger {
    */
   nonmonotonicSends(report: (e: { valueId: number; topic: string; partition: number; offset: number; previous: number }) => void, valuesPerProducer: number): void {
     const last = new Map<string, { valueId: number; offset: number }>();
-    const ids = [...this.ackedRecords.keys()].sort((a, b) => a - b);
-    for (const valueId of ids) {
-      const r = this.ackedRecords.get(valueId)!;
-      if (r.offset < 0) continue; // acks=0: no offset to compare
-      const key = `${Math.floor(valueId / valuesPerProducer)}:${r.topic}-${r.partition}`;
+    this.ackedRow.forEachInIdOrder((valueId, row) => {
+      const offset = this.ackedOffset[row]!;
+      if (offset < 0) return; // acks=0: no offset to compare
+      const where = this.partitionKeys[this.ackedPartition[row]!]!;
+      const key = `${Math.floor(valueId / valuesPerProducer)}:${where.key}`;
       const before = last.get(key);
-      if (before && r.offset < before.offset) report({ valueId, topic: r.topic, partition: r.partition, offset: r.offset, previous: before.offset });
-      last.set(key, { valueId, offset: r.offset });
-    }
+      if (before && offset < before.offset) report({ valueId, topic: where.topic, partition: where.partition, offset, previous: before.offset });
+      if (before) {
+        before.valueId = valueId;
+        before.offset = offset;
+      } else last.set(key, { valueId, offset });
+    });
   }
 
   /** Acknowledged records for which `seen` is false (unprocessed by a consumer group, say). */
   ackedNot(seen: (valueId: number) => boolean): number {
     let n = 0;
-    for (const id of this.ackedRecords.keys()) if (!seen(id)) n++;
+    this.ackedRow.forEachInIdOrder((valueId) => {
+      if (!seen(valueId)) n++;
+    });
+    return n;
+  }
+
+  /**
+   * Acknowledged records for which `seen` is false, told where each was acknowledged
+   * (partition and offset, -1 with acks=0), so a check can look there first.
+   */
+  ackedNotAt(seen: (valueId: number, topic: string, partition: number, offset: number) => boolean): number {
+    let n = 0;
+    this.ackedRow.forEachInIdOrder((valueId, row) => {
+      const where = this.partitionKeys[this.ackedPartition[row]!]!;
+      if (!seen(valueId, where.topic, where.partition, this.ackedOffset[row]!)) n++;
+    });
     return n;
   }
 
   /** Partition keys (`topic-p`) that acknowledged records went to. */
   partitionsWritten(): string[] {
-    return [...new Set([...this.ackedRecords.values()].map((r) => `${r.topic}-${r.partition}`))].sort();
+    const used = new Set<number>();
+    this.ackedRow.forEachInIdOrder((_valueId, row) => {
+      used.add(this.ackedPartition[row]!);
+    });
+    return [...new Set([...used].map((i) => this.partitionKeys[i]!.key))].sort();
+  }
+
+  private recordAck(valueId: number, topic: string, partition: number, offset: number): void {
+    let byPartition = this.partitionIndex.get(topic);
+    if (byPartition === undefined) {
+      byPartition = new Map();
+      this.partitionIndex.set(topic, byPartition);
+    }
+    let partitionKey = byPartition.get(partition);
+    if (partitionKey === undefined) {
+      partitionKey = this.partitionKeys.length;
+      this.partitionKeys.push({ topic, partition, key: `${topic}-${partition}` });
+      byPartition.set(partition, partitionKey);
+    }
+    let row = this.ackedRow.get(valueId);
+    if (row === -1) {
+      row = this.ackedRow.size;
+      this.ackedRow.set(valueId, row);
+      if (row >= this.ackedOffset.length) {
+        const partitions = new Int32Array(this.ackedOffset.length * 2);
+        partitions.set(this.ackedPartition);
+        this.ackedPartition = partitions;
+        const offsets = new Float64Array(this.ackedOffset.length * 2);
+        offsets.set(this.ackedOffset);
+        this.ackedOffset = offsets;
+      }
+    }
+    this.ackedPartition[row] = partitionKey;
+    this.ackedOffset[row] = offset;
   }
 
   losses(committed: CommittedValues): LossReport {
     let lostAcked = 0;
     let lostInOfflinePartitions = 0;
     const examples: { valueId: number; topic: string; partition: number; offset: number }[] = [];
-    const ids = [...this.ackedRecords.keys()].sort((a, b) => a - b);
-    for (const valueId of ids) {
-      const r = this.ackedRecords.get(valueId)!;
-      const values = committed.get(`${r.topic}-${r.partition}`);
-      if (values && values.has(valueId)) continue;
+    this.ackedRow.forEachInIdOrder((valueId, row) => {
+      const where = this.partitionKeys[this.ackedPartition[row]!]!;
+      const values = committed.get(where.key);
+      if (values && values.has(valueId)) return;
       lostAcked++;
       if (!values) lostInOfflinePartitions++;
-      if (examples.length < 10) examples.push({ valueId, ...r });
-    }
+      if (examples.length < 10) examples.push({ valueId, topic: where.topic, partition: where.partition, offset: this.ackedOffset[row]! });
+    });
     let duplicated = 0;
     for (const values of committed.values()) {
       if (!values) continue;

@@ -69,7 +69,9 @@ export class World {
   private lastLagSampleMicros = -Infinity;
   /** Why the cluster had not recovered when the liveness phase ended (empty: it had). */
   livenessProblems: string[] = [];
-  private committedCache: { atMicros: number; values: Set<number> } | null = null;
+  /** The committed logs as of one simulated instant and event count (nothing changes between events). */
+  private committedCache: { atMicros: number; events: number; logs: Map<string, CommittedLog | null>; values: Set<number> | null } | null = null;
+  private committedValuesCache: { atMicros: number; events: number; values: CommittedValues } | null = null;
   readonly brokerNodes: readonly string[];
   readonly producerNodes: string[] = [];
   readonly consumerNodes: string[] = [];
@@ -307,14 +309,48 @@ export class World {
     return this.partitionCounts.get(topic) ?? 0;
   }
 
-  /** Whether a value is in the committed log of its partition now (cached per simulated instant). */
-  isCommitted(valueId: number): boolean {
-    if (this.committedCache?.atMicros !== this.sim.now) {
-      const values = new Set<number>();
-      for (const v of this.committedValues().values()) if (v) for (const id of v.keys()) values.add(id);
-      this.committedCache = { atMicros: this.sim.now, values };
+  /**
+   * Whether a value is in the committed log of any partition now (cached per simulated
+   * instant). Given where it was acknowledged (`offset` -1 when unknown), it looks there
+   * first, and only when the value is not there builds the set of every committed value.
+   */
+  isCommitted(valueId: number, topic?: string, partition?: number, offset = -1): boolean {
+    const cache = this.committedLogs();
+    if (topic !== undefined && partition !== undefined && offset >= 0) {
+      const log = cache.logs.get(`${topic}-${partition}`);
+      if (log && offset >= log.startOffset && offset < log.startOffset + log.valueIds.length && log.valueIds[offset - log.startOffset] === valueId) return true;
     }
-    return this.committedCache.values.has(valueId);
+    if (cache.values === null) {
+      const values = new Set<number>();
+      for (const log of cache.logs.values()) {
+        if (!log) continue;
+        for (const id of log.valueIds) if (!Number.isNaN(id)) values.add(id);
+      }
+      cache.values = values;
+    }
+    return cache.values.has(valueId);
+  }
+
+  /** Every partition's committed log now, as value ids by offset (cached per instant and event count). */
+  private committedLogs(): { logs: Map<string, CommittedLog | null>; values: Set<number> | null } {
+    const now = this.sim.now;
+    const events = this.sim.eventsFired;
+    if (this.committedCache === null || this.committedCache.atMicros !== now || this.committedCache.events !== events) {
+      const logs = new Map<string, CommittedLog | null>();
+      this.forEachCommittedLog((key, range, walk) => {
+        if (!range) {
+          logs.set(key, null);
+          return;
+        }
+        const valueIds = new Float64Array(Math.max(0, range.highWatermark - range.startOffset)).fill(NaN);
+        walk((offset, valueId) => {
+          valueIds[offset - range.startOffset] = valueId;
+        });
+        logs.set(key, { startOffset: range.startOffset, valueIds });
+      });
+      this.committedCache = { atMicros: now, events, logs, values: null };
+    }
+    return this.committedCache;
   }
 
   /**
@@ -347,37 +383,72 @@ export class World {
    * leader.
    */
   committedValues(): CommittedValues {
+    const now = this.sim.now;
+    const events = this.sim.eventsFired;
+    const cached = this.committedValuesCache;
+    if (cached !== null && cached.atMicros === now && cached.events === events) return cached.values;
     const out = new Map<string, Map<number, number[]> | null>();
+    this.forEachCommittedLog((key, range, walk) => {
+      if (!range) {
+        out.set(key, null);
+        return;
+      }
+      const values = new Map<number, number[]>();
+      walk((at, valueId) => {
+        const list = values.get(valueId);
+        if (list) list.push(at);
+        else values.set(valueId, [at]);
+      });
+      out.set(key, values);
+    });
+    this.committedValuesCache = { atMicros: now, events, values: out };
+    return out;
+  }
+
+  /**
+   * Visits each partition's committed log: the records below the high watermark of the
+   * replica that leads it now (`range` null for a partition with no leader). `walk` gives
+   * each record's offset and value id, in offset order, each offset once.
+   */
+  private forEachCommittedLog(
+    visit: (key: string, range: { startOffset: number; highWatermark: number } | null, walk: (record: (offset: number, valueId: number) => void) => void) => void,
+  ): void {
     for (const t of this.scenario.topics) {
       const partitions = this.partitionCounts.get(t.name) ?? t.partitions;
       for (let p = 0; p < partitions; p++) {
         const leader = leaderOf(this.selectors, t.name, p);
         const partition = leader ? brokerOn(this.sim, leader)?.replicas.partition(t.name, p) : undefined;
         if (!partition) {
-          out.set(`${t.name}-${p}`, null);
+          visit(`${t.name}-${p}`, null, () => {});
           continue;
         }
-        const values = new Map<number, number[]>();
         const log = partition.log;
-        let offset = log.logStartOffset;
         const hw = partition.highWatermark;
-        while (offset < hw) {
-          const batches = log.read(offset, 1 << 20, hw);
-          if (batches === "OFFSET_OUT_OF_RANGE" || batches.length === 0) break;
-          for (const b of batches) {
-            b.records.forEach((r, i) => {
-              const at = b.baseOffset + i;
-              if (at < offset || at >= hw) return;
-              const list = values.get(r.valueId);
-              if (list) list.push(at);
-              else values.set(r.valueId, [at]);
-            });
-            offset = Math.max(offset, b.baseOffset + b.records.length);
+        const startOffset = log.logStartOffset;
+        visit(`${t.name}-${p}`, { startOffset, highWatermark: hw }, (record) => {
+          let offset = startOffset;
+          while (offset < hw) {
+            const batches = log.read(offset, 1 << 20, hw);
+            if (batches === "OFFSET_OUT_OF_RANGE" || batches.length === 0) break;
+            for (const b of batches) {
+              const records = b.records;
+              for (let i = 0; i < records.length; i++) {
+                const at = b.baseOffset + i;
+                if (at < offset || at >= hw) continue;
+                record(at, records[i]!.valueId);
+              }
+              offset = Math.max(offset, b.baseOffset + records.length);
+            }
           }
-        }
-        out.set(`${t.name}-${p}`, values);
+        });
       }
     }
-    return out;
   }
 }
+
+/** A partition's committed log: the value id at each offset from `startOffset` (NaN where none). */
+interface CommittedLog {
+  readonly startOffset: number;
+  readonly valueIds: Float64Array;
+}
+

@@ -1,0 +1,105 @@
+import { VALUES_PER_PRODUCER } from "../workload/ProducerWorkload.ts";
+
+/** A block's entries beyond this many past its current end go to the sparse map (ids far apart). */
+const MAX_GAP = 1 << 20;
+const FIRST_CAPACITY = 1024;
+
+interface Block {
+  /** Per id in the block (id - base): stored value + 1; 0 = absent. */
+  values: Int32Array;
+  /** One past the highest index ever set. */
+  end: number;
+}
+
+/**
+ * A map from value id to a small non-negative integer (a row in a ledger's columns, a
+ * count), without an object or a boxed key per value: a big run acknowledges millions of
+ * records. Value ids are `producer * VALUES_PER_PRODUCER + sequence` with sequences dense
+ * from 0, so each producer's ids go in a typed array of their own, indexed by sequence.
+ * Ids that do not follow that pattern (far apart, not integers) go to an ordinary Map.
+ */
+export class ValueIdTable {
+  private readonly blocks = new Map<number, Block>();
+  private readonly sparse = new Map<number, number>();
+  private count = 0;
+
+  /** How many ids have a value. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The id's value, or -1 when it has none. */
+  get(valueId: number): number {
+    const bucket = Math.floor(valueId / VALUES_PER_PRODUCER);
+    const block = this.blocks.get(bucket);
+    if (block !== undefined) {
+      const index = valueId - bucket * VALUES_PER_PRODUCER;
+      if (Number.isInteger(index) && index < block.end) {
+        const stored = block.values[index]!;
+        if (stored !== 0) return stored - 1;
+      }
+    }
+    return this.sparse.get(valueId) ?? -1;
+  }
+
+  has(valueId: number): boolean {
+    return this.get(valueId) !== -1;
+  }
+
+  /** Sets the id's value (a non-negative 31-bit integer). */
+  set(valueId: number, value: number): void {
+    if (!(value >= 0 && value < 0x7fffffff && Number.isInteger(value))) throw new RangeError(`ValueIdTable holds integers in [0, 2^31-1), not ${value}`);
+    if (this.sparse.has(valueId)) {
+      this.sparse.set(valueId, value);
+      return;
+    }
+    const bucket = Math.floor(valueId / VALUES_PER_PRODUCER);
+    const index = valueId - bucket * VALUES_PER_PRODUCER;
+    let block = this.blocks.get(bucket);
+    if (!Number.isInteger(index) || index > (block?.end ?? 0) + MAX_GAP) {
+      this.sparse.set(valueId, value);
+      this.count++;
+      return;
+    }
+    if (block === undefined) {
+      block = { values: new Int32Array(FIRST_CAPACITY), end: 0 };
+      this.blocks.set(bucket, block);
+    }
+    if (index >= block.values.length) {
+      let capacity = block.values.length * 2;
+      while (capacity <= index) capacity *= 2;
+      const grown = new Int32Array(capacity);
+      grown.set(block.values.subarray(0, block.end));
+      block.values = grown;
+    }
+    if (block.values[index] === 0) this.count++;
+    block.values[index] = value + 1;
+    if (index >= block.end) block.end = index + 1;
+  }
+
+  /** Visits every id with its value, in increasing id order. */
+  forEachInIdOrder(visit: (valueId: number, value: number) => void): void {
+    const inOrder = this.sparse.size === 0 ? null : [...this.sparse.keys()].sort((a, b) => a - b);
+    let next = 0; // the next sparse id (in inOrder) to visit
+    const buckets = [...this.blocks.keys()].sort((a, b) => a - b);
+    for (const bucket of buckets) {
+      const block = this.blocks.get(bucket)!;
+      const base = bucket * VALUES_PER_PRODUCER;
+      for (let i = 0; i < block.end; i++) {
+        const stored = block.values[i]!;
+        if (stored === 0) continue;
+        const valueId = base + i;
+        if (inOrder !== null) while (next < inOrder.length && inOrder[next]! < valueId) visit(inOrder[next]!, this.sparse.get(inOrder[next++]!)!);
+        visit(valueId, stored - 1);
+      }
+    }
+    if (inOrder !== null) while (next < inOrder.length) visit(inOrder[next]!, this.sparse.get(inOrder[next++]!)!);
+  }
+
+  /** Bytes held by the typed arrays (used and spare capacity). */
+  get columnBytes(): number {
+    let bytes = 0;
+    for (const block of this.blocks.values()) bytes += block.values.byteLength;
+    return bytes;
+  }
+}
