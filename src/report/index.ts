@@ -10,4 +10,5 @@ export { reportHtml } from "./html/htmlReport.ts";
 export { htmlPage, htmlTable } from "./html/page.ts";
 export { scatterChart, type ScatterPoint, type ScatterOptions } from "./html/scatterChart.ts";
 export { lineChart, type ChartSeries, type TimeMarkers } from "./html/charts.ts";
-export { TimeAxis } from "./html/svg.ts";
+export { barChart, type Bar, type BarChartOptions } from "./html/barChart.ts";
+export { TimeAxis, esc } from "./html/svg.ts";

@@ -7,6 +7,7 @@ import { expandScenarioPaths, loadAll } from "../runCommand.ts";
 import type { RunSummary } from "../runScenario.ts";
 import { UsageError } from "../UsageError.ts";
 import { compareRow, type CompareRow } from "./CompareRow.ts";
+import { compareHtml } from "./compareHtml.ts";
 import { formatMarkdown, formatTable, type CompareHeading } from "./formatTable.ts";
 import { runTasks } from "./ComparePool.ts";
 import { startCompareProgress } from "./progress.ts";
@@ -64,7 +65,13 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
 
   const heading: CompareHeading = { scenario: base!.name, file: base!.file, keys: varies.map((v) => v.key), seeds };
   const json = JSON.stringify({ scenario: base!.name, file: base!.file, seeds, vary: varies, rows });
-  if (options.out) writeReport(options.out, json, formatMarkdown(heading, rows));
+  if (options.out) {
+    writeReport(options.out, [
+      ["compare.json", json + "\n"],
+      ["report.md", formatMarkdown(heading, rows)],
+      ["report.html", compareHtml(heading, rows)],
+    ]);
+  }
   process.stdout.write((options.json ? json : formatTable(heading, rows)) + "\n");
   return 0;
 }
@@ -102,14 +109,14 @@ function checkOutDir(dir: string): void {
   if (!isDirectory) throw new UsageError(`--out ${dir}: exists and is not a directory`);
 }
 
-/** compare.json and report.md, each written whole under a temporary name, then renamed. */
-function writeReport(dir: string, json: string, markdown: string): void {
+/** compare.json, report.md and report.html, each written whole under a temporary name, then renamed. */
+function writeReport(dir: string, files: readonly (readonly [name: string, text: string])[]): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
     throw new UsageError(`--out ${dir}: cannot create the directory (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  for (const [name, text] of [["compare.json", json + "\n"], ["report.md", markdown]] as const) {
+  for (const [name, text] of files) {
     const target = join(dir, name);
     writeFileSync(`${target}.partial`, text);
     renameSync(`${target}.partial`, target);

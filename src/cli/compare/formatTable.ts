@@ -10,7 +10,7 @@ export interface CompareHeading {
 }
 
 /** The table's columns: the varied keys, then the figures (medians over seeds, the spread in brackets). */
-function columns(h: CompareHeading, rows: readonly CompareRow[]): { header: string[]; cells: string[][] } {
+export function compareColumns(h: CompareHeading, rows: readonly CompareRow[]): { header: string[]; cells: string[][] } {
   const e2e = rows.some((r) => r.endToEndLatencyMs !== null);
   const header = [
     ...h.keys,
@@ -41,13 +41,13 @@ function columns(h: CompareHeading, rows: readonly CompareRow[]): { header: stri
 
 /** The table for a terminal: aligned columns. */
 export function formatTable(h: CompareHeading, rows: readonly CompareRow[]): string {
-  const { header, cells } = columns(h, rows);
+  const { header, cells } = compareColumns(h, rows);
   return [intro(h), "", ...table(header, cells), "", LEGEND].join("\n");
 }
 
 /** The same table in Markdown (report.md). */
 export function formatMarkdown(h: CompareHeading, rows: readonly CompareRow[]): string {
-  const { header, cells } = columns(h, rows);
+  const { header, cells } = compareColumns(h, rows);
   const line = (c: readonly string[]) => `| ${c.map((x) => x.replaceAll("|", "\\|")).join(" | ")} |`;
   return [
     `# ksim compare: ${h.scenario}`,
@@ -58,19 +58,38 @@ export function formatMarkdown(h: CompareHeading, rows: readonly CompareRow[]): 
     line(header.map((_, i) => (i < h.keys.length ? "---" : "---:"))),
     ...cells.map(line),
     "",
+    lossLine(h, rows),
+    "",
     LEGEND,
     "",
   ].join("\n");
 }
 
-const LEGEND = [
+/** A combination as the report names it: `acks=1 min.insync.replicas=2`. */
+export function settingLabel(h: CompareHeading, r: CompareRow): string {
+  return h.keys.map((k) => `${k}=${r.settings[k] ?? ""}`).join(" ");
+}
+
+/** Which settings lost acknowledged records (and which duplicated some), in one sentence each. */
+export function lossLine(h: CompareHeading, rows: readonly CompareRow[]): string {
+  const lost = rows.filter((r) => r.lostAcked.total > 0);
+  const duplicated = rows.filter((r) => r.duplicated.total > 0);
+  const lostText =
+    lost.length === 0
+      ? "No setting lost acknowledged records."
+      : `Lost acknowledged records: ${lost.map((r) => `${settingLabel(h, r)} (${r.lostAcked.total} in ${r.lostAcked.seeds} of ${r.runs} seeds)`).join("; ")}.`;
+  const duplicatedText = duplicated.length === 0 ? "" : ` Duplicated records: ${duplicated.map((r) => `${settingLabel(h, r)} (${r.duplicated.total} in ${r.duplicated.seeds} of ${r.runs} seeds)`).join("; ")}.`;
+  return lostText + duplicatedText;
+}
+
+export const LEGEND = [
   "Figures are medians over the seeds, with the lowest and highest in brackets.",
   "lost: acknowledged records missing from the final committed logs, summed over seeds (seeds with any).",
   "unavailable: partition-seconds of the load phase producers could not write (no leader, or too few",
   "replicas in sync for acks=all); longest: the longest such window.",
 ].join("\n");
 
-function intro(h: CompareHeading): string {
+export function intro(h: CompareHeading): string {
   const seeds = h.seeds.length === 1 ? `seed ${h.seeds[0]}` : `seeds ${h.seeds[0]}..${h.seeds.at(-1)}`;
   return `${h.scenario} (${h.file}), ${seeds} for each setting`;
 }

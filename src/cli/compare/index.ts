@@ -18,7 +18,7 @@ export function addCompareCommand(cli: Command, setExitCode: (code: number) => v
     .option("--seeds <n>", "seeds 1..N for every combination", "5")
     .option("--jobs <k>", "runs at once, on worker threads (default: the number of cores)")
     .option("--json", "print one JSON object: {rows: [{settings, ...figures}]}")
-    .option("--out <dir>", "also write compare.json and report.md (a Markdown table) into DIR")
+    .option("--out <dir>", "also write into DIR report.html (the table, a chart of latency against records lost per setting), report.md and compare.json")
     .action(async (path: string, options: CompareOptions) => {
       setExitCode(await compareCommand(path, options));
     });

@@ -4,6 +4,8 @@ import { expandScenarioPaths, loadAll } from "../runCommand.ts";
 import { UsageError } from "../UsageError.ts";
 import { colours, formatResult } from "./formatResult.ts";
 import { FuzzCollector, type FuzzResult } from "./FuzzResult.ts";
+import { fuzzHtml } from "./fuzzHtml.ts";
+import { fuzzMarkdown } from "./fuzzMarkdown.ts";
 import { mergeResults, readResults } from "./mergeResults.ts";
 import { campaignSeeds, isRechecked, planFrom, seedsInRun, shardLabel, type FuzzPlan, type PlanFlags } from "./plan.ts";
 import { progressStyle, startProgress } from "./progress.ts";
@@ -76,11 +78,20 @@ async function mergeCommand(paths: readonly string[], options: FuzzOptions): Pro
 function emit(result: FuzzResult, json: boolean, outPath: string | null): void {
   const text = JSON.stringify(result);
   if (outPath !== null) {
-    // Written whole or not at all: a reader never sees half a result.
-    writeFileSync(`${outPath}.partial`, text + "\n");
-    renameSync(`${outPath}.partial`, outPath);
+    // Beside the JSON (what --merge reads), its summary for people under the same name: shards
+    // writing into one DIR keep their own summaries.
+    const stem = outPath.replace(/\.json$/, "");
+    writeWhole(outPath, text + "\n");
+    writeWhole(`${stem}.md`, fuzzMarkdown(result));
+    writeWhole(`${stem}.html`, fuzzHtml(result));
   }
   process.stdout.write((json ? text : formatResult(result, colours(process.env))) + "\n");
+}
+
+/** Written whole or not at all: a reader never sees half a file. */
+function writeWhole(path: string, text: string): void {
+  writeFileSync(`${path}.partial`, text);
+  renameSync(`${path}.partial`, path);
 }
 
 /** `--out DIR`: created if missing, checked before any seed runs. */

@@ -17,7 +17,7 @@ export function addFuzzCommand(cli: Command, setExitCode: (code: number) => void
     .option("--shard <i/n>", "run the i-th of n shards: the seeds whose position k (from 0) has k % n == i-1")
     .option("--recheck <share>", "share of seeds run twice to check determinism, like 5% (default) or 0", undefined)
     .option("--json", "print one JSON object")
-    .option("--out <dir>", "also write the JSON result to DIR (for --merge)")
+    .option("--out <dir>", "also write to DIR the JSON result (for --merge) and its summary, <scenario>-fuzz[-shard-i-of-n].md and .html")
     .option("--merge", "join the JSON results of shards into one result")
     .addHelpText(
       "after",
