@@ -93,8 +93,8 @@ export const benchmark: Benchmark<KernelResult> = {
   description: `events/s of sim/Simulation.ts on timer churn (${PENDING} pending), against a bare typed-array heap`,
 
   run(options) {
-    const events = options.events ?? EVENTS;
-    const rounds = options.rounds ?? ROUNDS;
+    const events = options.events ?? (options.quick ? EVENTS / 4 : EVENTS);
+    const rounds = options.rounds ?? (options.quick ? 3 : ROUNDS);
     const pending = PENDING;
     const delays = drawDelays(pending + events);
 

@@ -14,6 +14,8 @@ export interface BenchOptions {
   rounds: number | undefined;
   /** Work per round (for the kernel: events fired); a benchmark's own default when undefined. */
   events: number | undefined;
+  /** `--quick`: shorter loads and a single run, for a first look (not the figures to publish). */
+  quick: boolean;
   /** Progress lines (stderr on a terminal, nowhere otherwise); never the result. */
   log(line: string): void;
 }
@@ -28,6 +30,8 @@ export type BenchResult = Record<string, unknown>;
 export interface Benchmark<R extends BenchResult = BenchResult> {
   /** The CLI argument and the key in the JSON output; the file is bench/<name>.ts. */
   name: string;
+  /** The key its result goes under in the output (`workloads`: {steady, light}); top level when undefined. */
+  group?: string;
   /** One line for `npm run bench -- --help`. */
   description: string;
   run(options: BenchOptions): R | Promise<R>;

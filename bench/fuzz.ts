@@ -1,0 +1,92 @@
+/**
+ * Fuzzing throughput: seeds per minute of `ksim fuzz scenarios/fuzz.yaml` at its default
+ * duration, with --jobs 1 and with one job per core, timed from spawn to exit (start-up
+ * and worker threads included), with --recheck 0 so every seed is run once.
+ * Goal: at least 300 seeds a minute per core.
+ */
+import os from "node:os";
+import { timeKsim } from "./lib/ksim.ts";
+import { spread, type BenchResult, type Benchmark } from "./lib/harness.ts";
+
+const SCENARIO = "scenarios/fuzz.yaml";
+const SEEDS_PER_JOB = 12;
+const QUICK_SEEDS_PER_JOB = 3;
+const RUNS = 3;
+const TIMEOUT_MS = 20 * 60_000;
+
+export interface FuzzResult extends BenchResult {
+  scenario: string;
+  cores: number;
+  runs: number;
+  /** --jobs 1: seeds, and seeds per minute (median, min, max). */
+  oneJobSeeds: number;
+  oneJobSeedsPerMin: number;
+  oneJobSeedsPerMinMin: number;
+  oneJobSeedsPerMinMax: number;
+  /** --jobs <cores>: the same. */
+  allCoresJobs: number;
+  allCoresSeeds: number;
+  allCoresSeedsPerMin: number;
+  allCoresSeedsPerMinMin: number;
+  allCoresSeedsPerMinMax: number;
+  /** allCoresSeedsPerMin / cores. */
+  seedsPerMinPerCore: number;
+  failedSeeds: number;
+}
+
+function campaign(jobs: number, seeds: number, runs: number, log: (line: string) => void): { perMin: number[]; failed: number } {
+  const perMin: number[] = [];
+  let failed = 0;
+  for (let i = 0; i < runs; i++) {
+    log(`fuzz: ${seeds} seeds with --jobs ${jobs}, run ${i + 1}/${runs}...`);
+    const timing = timeKsim(["fuzz", SCENARIO, "--seeds", String(seeds), "--jobs", String(jobs), "--recheck", "0", "--json"], TIMEOUT_MS);
+    const result = JSON.parse(timing.stdout) as { seeds: number; failed: number };
+    if (result.seeds !== seeds) throw new Error(`ksim fuzz ran ${result.seeds} seeds, asked for ${seeds}`);
+    failed = Math.max(failed, result.failed);
+    perMin.push(seeds / (timing.wallMs / 60_000));
+    log(`  ${(timing.wallMs / 1000).toFixed(1)} s wall`);
+  }
+  return { perMin, failed };
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+export const benchmark: Benchmark<FuzzResult> = {
+  name: "fuzz",
+  description: `seeds per minute of ksim fuzz ${SCENARIO}, with --jobs 1 and one job per core`,
+
+  run(options) {
+    const cores = os.availableParallelism();
+    const perJob = options.quick ? QUICK_SEEDS_PER_JOB : SEEDS_PER_JOB;
+    const runs = options.rounds ?? (options.quick ? 1 : RUNS);
+    const one = campaign(1, perJob, runs, options.log);
+    const all = campaign(cores, perJob * cores, runs, options.log);
+    const oneRate = spread(one.perMin);
+    const allRate = spread(all.perMin);
+    return {
+      scenario: SCENARIO,
+      cores,
+      runs,
+      oneJobSeeds: perJob,
+      oneJobSeedsPerMin: round1(oneRate.median),
+      oneJobSeedsPerMinMin: round1(oneRate.min),
+      oneJobSeedsPerMinMax: round1(oneRate.max),
+      allCoresJobs: cores,
+      allCoresSeeds: perJob * cores,
+      allCoresSeedsPerMin: round1(allRate.median),
+      allCoresSeedsPerMinMin: round1(allRate.min),
+      allCoresSeedsPerMinMax: round1(allRate.max),
+      seedsPerMinPerCore: round1(allRate.median / cores),
+      failedSeeds: Math.max(one.failed, all.failed),
+    };
+  },
+
+  format(r) {
+    return [
+      `fuzz  ksim fuzz ${r.scenario} --recheck 0, median of ${r.runs} campaign(s), spawn to exit`,
+      `  --jobs 1   ${r.oneJobSeedsPerMin} seeds/min  (min ${r.oneJobSeedsPerMinMin}, max ${r.oneJobSeedsPerMinMax}; ${r.oneJobSeeds} seeds)`,
+      `  --jobs ${r.allCoresJobs}   ${r.allCoresSeedsPerMin} seeds/min  (min ${r.allCoresSeedsPerMinMin}, max ${r.allCoresSeedsPerMinMax}; ${r.allCoresSeeds} seeds): ${r.seedsPerMinPerCore} per core`,
+      ...(r.failedSeeds > 0 ? [`  (${r.failedSeeds} seed(s) failed their verdict: timed all the same)`] : []),
+    ];
+  },
+};
