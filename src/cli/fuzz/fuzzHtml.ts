@@ -39,6 +39,7 @@ function kpis(r: FuzzResult): string {
 function seedsSection(r: FuzzResult): string {
   const seeds = seedsRun(r);
   const map = seedMap(r, seeds);
+  if (seeds.length === 0) return `<section><h2>Seeds</h2><p>No seed ran.</p></section>`;
   const note = map === null ? `<p class="note">${seeds.length} seeds: too many to draw one by one (more than ${SEED_MAP_MAX}); the tables below list the failures.</p>` : `<p class="note">Each square is a seed, in seed order: green held, red failed, purple ran twice with different fingerprints. Hover a square for its seed.</p>`;
   return `<section><h2>Seeds</h2>${map ?? ""}${note}</section>`;
 }
