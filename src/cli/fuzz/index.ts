@@ -25,7 +25,7 @@ export function addFuzzCommand(cli: Command, setExitCode: (code: number) => void
         "  ksim fuzz scenarios/fuzz.yaml --seeds 200\n" +
         "  ksim fuzz scenarios/fuzz.yaml --time 10m --jobs 4\n" +
         "  ksim fuzz scenarios/fuzz.yaml --seeds 1000 --shard 2/8 --out results/\n" +
-        "  ksim fuzz --merge results/\n",
+        "  ksim fuzz --merge results/ --out merged/    (merged/<scenario>-fuzz.json, .md and .html)\n",
     )
     .action(async (paths: string[], options: FuzzOptions) => {
       setExitCode(await fuzzCommand(paths, options));
