@@ -19,6 +19,7 @@ import { FaultRunner } from "./FaultRunner.ts";
 import { History } from "../check/history/index.ts";
 import { recordingGroupObserver, recordingProducerObserver, recordPoll } from "./recording.ts";
 import { livenessProblems } from "./liveness.ts";
+import { CommittedLogValues } from "./CommittedLogValues.ts";
 import { brokerOn, leaderOf, resolveSelector, type SelectorContext } from "./resolveSelector.ts";
 import { fanOut, loadPhaseSteps, trackUnavailability, type UnavailabilityTracker } from "./unavailability.ts";
 
@@ -70,8 +71,7 @@ export class World {
   /** Why the cluster had not recovered when the liveness phase ended (empty: it had). */
   livenessProblems: string[] = [];
   /** The committed logs as of one simulated instant and event count (nothing changes between events). */
-  private committedCache: { atMicros: number; events: number; logs: Map<string, CommittedLog | null>; values: Set<number> | null } | null = null;
-  private committedValuesCache: { atMicros: number; events: number; values: CommittedValues } | null = null;
+  private committedCache: { atMicros: number; events: number; logs: Map<string, CommittedLog | null>; values: CommittedValues | null } | null = null;
   readonly brokerNodes: readonly string[];
   readonly producerNodes: string[] = [];
   readonly consumerNodes: string[] = [];
@@ -320,19 +320,12 @@ export class World {
       const log = cache.logs.get(`${topic}-${partition}`);
       if (log && offset >= log.startOffset && offset < log.startOffset + log.valueIds.length && log.valueIds[offset - log.startOffset] === valueId) return true;
     }
-    if (cache.values === null) {
-      const values = new Set<number>();
-      for (const log of cache.logs.values()) {
-        if (!log) continue;
-        for (const id of log.valueIds) if (!Number.isNaN(id)) values.add(id);
-      }
-      cache.values = values;
-    }
-    return cache.values.has(valueId);
+    for (const values of this.committedValues().values()) if (values?.has(valueId)) return true;
+    return false;
   }
 
   /** Every partition's committed log now, as value ids by offset (cached per instant and event count). */
-  private committedLogs(): { logs: Map<string, CommittedLog | null>; values: Set<number> | null } {
+  private committedLogs(): { logs: Map<string, CommittedLog | null>; values: CommittedValues | null } {
     const now = this.sim.now;
     const events = this.sim.eventsFired;
     if (this.committedCache === null || this.committedCache.atMicros !== now || this.committedCache.events !== events) {
@@ -383,26 +376,13 @@ export class World {
    * leader.
    */
   committedValues(): CommittedValues {
-    const now = this.sim.now;
-    const events = this.sim.eventsFired;
-    const cached = this.committedValuesCache;
-    if (cached !== null && cached.atMicros === now && cached.events === events) return cached.values;
-    const out = new Map<string, Map<number, number[]> | null>();
-    this.forEachCommittedLog((key, range, walk) => {
-      if (!range) {
-        out.set(key, null);
-        return;
-      }
-      const values = new Map<number, number[]>();
-      walk((at, valueId) => {
-        const list = values.get(valueId);
-        if (list) list.push(at);
-        else values.set(valueId, [at]);
-      });
-      out.set(key, values);
-    });
-    this.committedValuesCache = { atMicros: now, events, values: out };
-    return out;
+    const cache = this.committedLogs();
+    if (cache.values === null) {
+      const out = new Map<string, CommittedLogValues | null>();
+      for (const [key, log] of cache.logs) out.set(key, log ? new CommittedLogValues(log.startOffset, log.valueIds) : null);
+      cache.values = out;
+    }
+    return cache.values;
   }
 
   /**
