@@ -6,12 +6,14 @@
  */
 import os from "node:os";
 import { timeKsim } from "./lib/ksim.ts";
-import { spread, type BenchResult, type Benchmark } from "./lib/harness.ts";
+import { anotherRun, spread, type BenchResult, type Benchmark } from "./lib/harness.ts";
 
 const SCENARIO = "scenarios/fuzz.yaml";
-const SEEDS_PER_JOB = 12;
+const SEEDS_PER_JOB = 10;
 const QUICK_SEEDS_PER_JOB = 3;
 const RUNS = 3;
+/** Per campaign kind: another campaign only while they fit in this (wall). */
+const BUDGET_MS = 4 * 60_000;
 const TIMEOUT_MS = 20 * 60_000;
 
 export interface FuzzResult extends BenchResult {
@@ -34,16 +36,18 @@ export interface FuzzResult extends BenchResult {
   failedSeeds: number;
 }
 
-function campaign(jobs: number, seeds: number, runs: number, log: (line: string) => void): { perMin: number[]; failed: number } {
+function campaign(jobs: number, seeds: number, runs: number, budgetMs: number, log: (line: string) => void): { perMin: number[]; failed: number } {
   const perMin: number[] = [];
+  const spent: number[] = [];
   let failed = 0;
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; anotherRun(spent, runs, budgetMs); i++) {
     log(`fuzz: ${seeds} seeds with --jobs ${jobs}, run ${i + 1}/${runs}...`);
     const timing = timeKsim(["fuzz", SCENARIO, "--seeds", String(seeds), "--jobs", String(jobs), "--recheck", "0", "--json"], TIMEOUT_MS);
     const result = JSON.parse(timing.stdout) as { seeds: number; failed: number };
     if (result.seeds !== seeds) throw new Error(`ksim fuzz ran ${result.seeds} seeds, asked for ${seeds}`);
     failed = Math.max(failed, result.failed);
     perMin.push(seeds / (timing.wallMs / 60_000));
+    spent.push(timing.wallMs);
     log(`  ${(timing.wallMs / 1000).toFixed(1)} s wall`);
   }
   return { perMin, failed };
@@ -59,14 +63,15 @@ export const benchmark: Benchmark<FuzzResult> = {
     const cores = os.availableParallelism();
     const perJob = options.quick ? QUICK_SEEDS_PER_JOB : SEEDS_PER_JOB;
     const runs = options.rounds ?? (options.quick ? 1 : RUNS);
-    const one = campaign(1, perJob, runs, options.log);
-    const all = campaign(cores, perJob * cores, runs, options.log);
+    const budgetMs = options.rounds === undefined ? BUDGET_MS : Infinity;
+    const one = campaign(1, perJob, runs, budgetMs, options.log);
+    const all = campaign(cores, perJob * cores, runs, budgetMs, options.log);
     const oneRate = spread(one.perMin);
     const allRate = spread(all.perMin);
     return {
       scenario: SCENARIO,
       cores,
-      runs,
+      runs: Math.min(one.perMin.length, all.perMin.length),
       oneJobSeeds: perJob,
       oneJobSeedsPerMin: round1(oneRate.median),
       oneJobSeedsPerMinMin: round1(oneRate.min),

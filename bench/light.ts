@@ -12,5 +12,6 @@ export const benchmark = workloadBenchmark({
   quickSec: 20,
   probeSecs: [50, 100, 200],
   runs: 3,
+  budgetMs: 10 * 60_000,
   timeoutMs: 15 * 60_000,
 });

@@ -1,6 +1,9 @@
 /**
  * `npm run bench [-- <name...>] [--json] [--quick] [--rounds N] [--events N]`
  *
+ * Runs are bounded: up to 3 of each (11 kernel rounds), fewer when they would pass a
+ * per-benchmark wall-time budget (the result says how many); --rounds N asks for exactly N.
+ *
  * Every file bench/<name>.ts other than this one is a benchmark: it exports `benchmark`
  * (see bench/lib/harness.ts), and adding one is adding its file. With no name, all of
  * them run (kernel, steady, light, fuzz, compare, then any other in file-name order); a

@@ -14,5 +14,6 @@ export const benchmark = workloadBenchmark({
   quickSec: 2,
   probeSecs: [5, 10, 20],
   runs: 3,
+  budgetMs: 10 * 60_000,
   timeoutMs: 15 * 60_000,
 });

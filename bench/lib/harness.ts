@@ -117,3 +117,15 @@ function collectGarbage(): void {
   }
   gc?.();
 }
+
+/**
+ * Whether another run fits: up to `runs` runs, and once one is done, only while the
+ * time spent so far plus the longest run yet stays within `budgetMs` (so a full bench on
+ * a slow machine still ends in reasonable time; the result says how many runs it took).
+ */
+export function anotherRun(done: readonly number[], runs: number, budgetMs: number): boolean {
+  if (done.length >= runs) return false;
+  if (done.length === 0) return true;
+  const spent = done.reduce((a, b) => a + b, 0);
+  return spent + Math.max(...done) <= budgetMs;
+}

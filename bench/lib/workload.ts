@@ -8,7 +8,7 @@
  * still prints figures, and extrapolates the full run's peak RSS from them.
  */
 import { runWorkloadChild, type ChildOutcome } from "./child.ts";
-import { formatRate, spread, type BenchOptions, type BenchResult, type Benchmark } from "./harness.ts";
+import { anotherRun, formatRate, spread, type BenchOptions, type BenchResult, type Benchmark } from "./harness.ts";
 import type { WorkloadRun } from "./workloadChild.ts";
 
 export interface WorkloadSpec {
@@ -22,7 +22,10 @@ export interface WorkloadSpec {
   readonly quickSec: number;
   /** Shorter loads measured when the full one does not complete, shortest first. */
   readonly probeSecs: readonly number[];
+  /** At most this many runs of the full load... */
   readonly runs: number;
+  /** ...and another only while the runs so far and one more fit in this (wall). */
+  readonly budgetMs: number;
   readonly timeoutMs: number;
 }
 
@@ -111,8 +114,10 @@ export function workloadBenchmark(spec: WorkloadSpec): Benchmark<WorkloadResult>
 
       const done: WorkloadRun[] = [];
       let failure: string | null = null;
-      for (let i = 0; i < runs; i++) {
-        const outcome = child(loadSec, i);
+      const spent: number[] = [];
+      while (anotherRun(spent, runs, options.rounds === undefined ? spec.budgetMs : Infinity)) {
+        const outcome = child(loadSec, spent.length);
+        spent.push(outcome.ok ? outcome.run.wallMs : outcome.wallMs);
         if (!outcome.ok) {
           failure = `${loadSec} s simulated: ${outcome.reason}`;
           break;
