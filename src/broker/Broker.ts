@@ -273,7 +273,8 @@ export class Broker implements Process {
   }
 
   private register(): void {
-    const data = encode({ id: this.brokerId, node: this.ctx.name });
+    // KIP-966 (4.x): the registration names the process that makes it; a new one follows an unclean shutdown.
+    const data = encode(this.options.behaviour.eligibleLeaderReplicas ? { id: this.brokerId, node: this.ctx.name, incarnation: this.ctx.incarnation } : { id: this.brokerId, node: this.ctx.name });
     this.zk.create(ZK.brokerId(this.brokerId), data, { ephemeral: true }, (r) => {
       if (r.ok) {
         this.ctx.record("broker.registered", { id: this.brokerId });
@@ -329,6 +330,8 @@ export class Broker implements Process {
             uncleanLeaderElectionEnabled: (topic) => topicOptions(this.options, topic).uncleanLeaderElectionEnable,
             brokerEpochs: this.options.behaviour.brokerEpochs,
             pipelinedStateWrites: this.options.behaviour.pipelinedStateWrites,
+            eligibleLeaderReplicas: this.options.behaviour.eligibleLeaderReplicas,
+            minInsyncReplicas: (topic) => topicOptions(this.options, topic).minInsyncReplicas,
           },
           epoch,
           version,

@@ -1,6 +1,7 @@
 import type { NodeContext } from "../../sim/index.ts";
+import { buildPartitionChange } from "./controller/partitionChange.ts";
 import type { Partition } from "./Partition.ts";
-import { encode, ZK } from "./zk/paths.ts";
+import { encode, stateZnode, ZK } from "./zk/paths.ts";
 import type { ZkCalls } from "./zk/ZkCalls.ts";
 
 /**
@@ -10,6 +11,9 @@ import type { ZkCalls } from "./zk/ZkCalls.ts";
  * the store accepted it; on a version conflict it keeps the old ISR and waits for the
  * controller's word ("cached zkVersion not equal to that in zookeeper, skip updating ISR").
  * While the write cannot reach the store, it stays pending and no other change is made.
+ * Under KIP-966 (a state that carries an ELR) the write also carries the ELR the change
+ * implies, by the rules the controller applies (partitionChange.ts): in ZooKeeper mode the
+ * leader writes its ISR changes itself, where a KRaft leader asks the controller.
  */
 export class IsrUpdater {
   constructor(
@@ -36,7 +40,11 @@ export class IsrUpdater {
   private update(p: Partition, isr: number[]): void {
     p.isrUpdateInFlight = true;
     const epoch = p.leaderEpoch;
-    const data = encode({ controller_epoch: p.controllerEpoch, leader: this.brokerId, leader_epoch: epoch, isr, version: 1 });
+    const elr = this.elrAfter(p, isr);
+    const data =
+      elr === undefined
+        ? encode({ controller_epoch: p.controllerEpoch, leader: this.brokerId, leader_epoch: epoch, isr, version: 1 })
+        : encode(stateZnode({ controllerEpoch: p.controllerEpoch, leader: this.brokerId, leaderEpoch: epoch, isr, ...elr }));
     this.zk.setData(ZK.partitionState(p.topic, p.partition), data, p.zkVersion, (result) => {
       if (p.leaderEpoch !== epoch || !p.isLeader) return; // leadership moved on meanwhile
       p.isrUpdateInFlight = false;
@@ -44,10 +52,26 @@ export class IsrUpdater {
         this.ctx.record("broker.isr-update-failed", { partition: `${p.topic}-${p.partition}`, error: result.error });
         return;
       }
-      p.isrChanged(isr, result.version);
+      p.isrChanged(isr, result.version, elr);
       const notice = encode([{ topic: p.topic, partition: p.partition }]);
       this.zk.create(ZK.isrChangePrefix, notice, { sequential: true }, () => {});
       this.changed(p);
     });
+  }
+
+  /** KIP-966: the ELR and last known leader that go with the leader's new ISR; undefined without KIP-966. */
+  private elrAfter(p: Partition, isr: readonly number[]): { elr: readonly number[]; lastKnownElr: readonly number[] } | undefined {
+    if (p.elr === undefined) return undefined;
+    const next = buildPartitionChange(
+      { replicas: p.replicas, leader: this.brokerId, isr: p.isr, elr: p.elr, lastKnownElr: p.lastKnownElr ?? [] },
+      {
+        targetIsr: isr,
+        minInsyncReplicas: p.options.minInsyncReplicas,
+        acceptableLeader: (b) => b === this.brokerId,
+        uncleanShutdown: [],
+        uncleanLeaderElectionEnabled: false,
+      },
+    );
+    return { elr: next.elr, lastKnownElr: next.lastKnownElr };
   }
 }

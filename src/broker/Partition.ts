@@ -32,6 +32,12 @@ export class Partition {
   replicas: readonly number[] = [];
   zkVersion = -1;
   controllerEpoch = -1;
+  /**
+   * KIP-966 (4.x profile): the eligible leader replicas and last known leader as the state
+   * znode has them; undefined where the profile has no KIP-966 (then neither is written).
+   */
+  elr: readonly number[] | undefined = undefined;
+  lastKnownElr: readonly number[] | undefined = undefined;
   /** An ISR write is under way: propose no other until it lands (Kafka's pendingIsr). */
   isrUpdateInFlight = false;
   /** Leader: our log end offset when this epoch began (Kafka's leaderEpochStartOffsetOpt). */
@@ -116,6 +122,9 @@ export class Partition {
   /** Leader: HW = the smallest log end offset in the ISR; it never goes back. True if it moved. */
   maybeIncrementHighWatermark(): boolean {
     if (!this.isLeader) return false;
+    // KIP-966's strict min ISR: below min.insync.replicas the high watermark stays, so every
+    // replica that leaves the ISR from then on holds all that is committed (the ELR's guarantee).
+    if (this.elr !== undefined && this.isr.length < this.options.minInsyncReplicas) return false;
     let hw = this.log.logEndOffset;
     for (const r of this.isr) {
       if (r === this.brokerId) continue;
@@ -150,10 +159,14 @@ export class Partition {
     return r.logEndOffset >= this.log.highWatermark && r.logEndOffset >= this.leaderEpochStartOffset;
   }
 
-  /** Leader: the ISR the store accepted. */
-  isrChanged(isr: readonly number[], zkVersion: number): void {
+  /** Leader: the ISR (and, under KIP-966, the ELR) the store accepted. */
+  isrChanged(isr: readonly number[], zkVersion: number, elr?: { readonly elr: readonly number[]; readonly lastKnownElr: readonly number[] }): void {
     this.isr = [...isr];
     this.zkVersion = zkVersion;
+    if (elr !== undefined) {
+      this.elr = [...elr.elr];
+      this.lastKnownElr = [...elr.lastKnownElr];
+    }
   }
 
   /** For state dumps: the followers' log end offsets as the leader knows them. */
@@ -168,5 +181,7 @@ export class Partition {
     this.replicas = [...state.replicas];
     this.zkVersion = state.zkVersion;
     this.controllerEpoch = state.controllerEpoch;
+    this.elr = state.elr === undefined ? undefined : [...state.elr];
+    this.lastKnownElr = state.lastKnownElr === undefined ? undefined : [...state.lastKnownElr];
   }
 }

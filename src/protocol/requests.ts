@@ -157,6 +157,9 @@ export interface PartitionState {
   /** The version of the partition state znode (zkVersion), for conditional ISR updates. */
   readonly zkVersion: number;
   readonly replicas: readonly number[];
+  /** KIP-966 (the 4.x profile only): eligible leader replicas and the last known leader; absent otherwise. */
+  readonly elr?: readonly number[];
+  readonly lastKnownElr?: readonly number[];
 }
 
 export interface LeaderAndIsrRequest extends Request {

@@ -1,7 +1,7 @@
 import type { NodeContext } from "../../../sim/index.ts";
 import type { Op, OpResult } from "../../coord/ZnodeTree.ts";
 import type { LeaderAndIsrRequest, PartitionState, UpdateMetadataRequest } from "../../protocol/requests.ts";
-import { decode, encode, NO_LEADER, stateZnode, ZK, type PartitionStateZnode, type TopicAssignment } from "../zk/paths.ts";
+import { decode, elrOf, encode, NO_LEADER, stateZnode, ZK, type PartitionStateZnode, type TopicAssignment } from "../zk/paths.ts";
 import type { ZkCalls } from "../zk/ZkCalls.ts";
 import {
   allPartitions,
@@ -13,6 +13,8 @@ import {
   type ControllerContext,
 } from "./ControllerContext.ts";
 import { electOfflinePartitionLeader, initialLeadership, removeFromIsr } from "./leaderElection.ts";
+import { buildPartitionChange, isNoOp } from "./partitionChange.ts";
+import { readRegistrations, storeRegistrations } from "./uncleanRestarts.ts";
 
 export interface ControllerHost {
   readonly ctx: NodeContext;
@@ -25,6 +27,10 @@ export interface ControllerHost {
   readonly brokerEpochs?: boolean;
   /** KAFKA-5642: partition-state writes for a batch of partitions go out pipelined, not one by one. */
   readonly pipelinedStateWrites?: boolean;
+  /** KIP-966 (4.x profile): partition changes follow partitionChange.ts, and unclean restarts leave ISRs and ELRs. */
+  readonly eligibleLeaderReplicas?: boolean;
+  /** min.insync.replicas of a topic: under KIP-966 it decides who joins the ELR. */
+  minInsyncReplicas?(topic: string): number;
   /** Told of every leadership the controller writes, for checkers and timelines. */
   onLeadershipChange?(state: PartitionState, unclean: boolean): void;
 }
@@ -117,11 +123,13 @@ export class Controller {
             const unborn = allPartitions(this.context).filter((p) => !this.context.states[partitionKey(p.topic, p.partition)]);
             forEachAsync(unborn, (p, next) => this.createPartition(p.topic, p.partition, p.replicas, next), () =>
               this.removeDeadReplicas(() =>
-                this.electWhereNeeded(allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)), () => {
-                  this.sendUpdateMetadata(this.context.liveBrokers);
-                  this.sendLeaderAndIsr(this.context.liveBrokers, allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)));
-                  done();
-                }),
+                this.handleUncleanRestarts(this.context.liveBrokers, () =>
+                  this.electWhereNeeded(allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)), () => {
+                    this.sendUpdateMetadata(this.context.liveBrokers);
+                    this.sendLeaderAndIsr(this.context.liveBrokers, allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)));
+                    done();
+                  }),
+                ),
               ),
             );
           });
@@ -161,6 +169,7 @@ export class Controller {
           isr: z.isr,
           zkVersion: node.version,
           replicas,
+          ...elrOf(z),
         });
       }
       done();
@@ -207,6 +216,14 @@ export class Controller {
     const affected = allPartitions(this.context)
       .filter((p) => p.replicas.some((r) => dead.includes(r)))
       .map((p) => partitionKey(p.topic, p.partition));
+    if (this.host.eligibleLeaderReplicas) {
+      // KIP-966: leaving the ISR and electing are one change, so the ELR sees the ISR the dead leave.
+      return this.forEachWrite(affected, (key, next) => this.changePartition(key, dead, [], next), () => {
+        this.sendLeaderAndIsr(this.context.liveBrokers, affected);
+        this.sendUpdateMetadata(this.context.liveBrokers);
+        done();
+      });
+    }
     this.electWhereNeeded(affected, () => {
       this.forEachWrite(affected, (key, next) => this.removeDeadFromIsr(key, dead, next), () => {
         this.sendLeaderAndIsr(this.context.liveBrokers, affected);
@@ -218,6 +235,10 @@ export class Controller {
 
   private onBrokerStartup(added: number[], done: () => void): void {
     if (added.length === 0) return done();
+    this.handleUncleanRestarts(added, () => this.onBrokersStarted(added, done));
+  }
+
+  private onBrokersStarted(added: number[], done: () => void): void {
     const keys = allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition));
     this.sendUpdateMetadata(this.context.liveBrokers);
     const hosted = allPartitions(this.context)
@@ -242,6 +263,7 @@ export class Controller {
   }
 
   private removeDeadFromIsr(key: string, dead: number[], done: () => void): void {
+    if (this.host.eligibleLeaderReplicas) return this.changePartition(key, dead, [], done);
     const state = this.context.states[key];
     if (!state) return done();
     let { leader, isr } = { leader: state.leader, isr: state.isr };
@@ -294,6 +316,7 @@ export class Controller {
       isr: first.isr,
       zkVersion: 0,
       replicas,
+      ...(this.host.eligibleLeaderReplicas ? { elr: [], lastKnownElr: [] } : {}),
     };
     const zk = this.host.zk;
     zk.create(ZK.partitions(topic), "", {}, () =>
@@ -333,6 +356,7 @@ export class Controller {
   }
 
   private elect(key: string, done: () => void): void {
+    if (this.host.eligibleLeaderReplicas) return this.changePartition(key, [], [], done);
     const state = this.context.states[key]!;
     const result = electOfflinePartitionLeader({
       replicas: state.replicas,
@@ -371,12 +395,70 @@ export class Controller {
       if (write.ok) {
         const written = { ...state, zkVersion: write.version };
         this.context = withState(this.context, written);
-        this.host.ctx.record("controller.leadership", { partition: partitionKey(state.topic, state.partition), leader: state.leader, leaderEpoch: state.leaderEpoch, isr: [...state.isr], unclean });
+        const elr = state.elr === undefined ? {} : { elr: [...state.elr], lastKnownElr: [...(state.lastKnownElr ?? [])] };
+        this.host.ctx.record("controller.leadership", { partition: partitionKey(state.topic, state.partition), leader: state.leader, leaderEpoch: state.leaderEpoch, isr: [...state.isr], unclean, ...elr });
         this.host.onLeadershipChange?.(written, unclean);
         return done();
       }
       // BADVERSION: re-read and decide again on the fresh state.
       this.loadState(state.topic, state.partition, redo);
+    });
+  }
+
+  // ---- KIP-966 (4.x profile) ----------------------------------------------------------------
+
+  /**
+   * One partition change under KIP-966's rules: `leaving` brokers leave the ISR (they died),
+   * `unclean` ones leave it and the ELR (they restarted after an unclean shutdown), and a
+   * leader is elected if the current one may not stay. Every write bumps the leader epoch,
+   * as ZooKeeper-mode controllers do, so brokers act on it.
+   */
+  private changePartition(key: string, leaving: readonly number[], unclean: readonly number[], done: () => void): void {
+    const state = this.context.states[key];
+    if (!state) return done();
+    const live = new Set(this.context.liveBrokers);
+    const current = { replicas: state.replicas, leader: state.leader, isr: state.isr, elr: state.elr ?? [], lastKnownElr: state.lastKnownElr ?? [] };
+    const result = buildPartitionChange(current, {
+      targetIsr: state.isr.filter((r) => !leaving.includes(r) && !unclean.includes(r)),
+      minInsyncReplicas: this.host.minInsyncReplicas?.(state.topic) ?? 1,
+      acceptableLeader: (b) => live.has(b) && !leaving.includes(b) && !unclean.includes(b),
+      uncleanShutdown: unclean,
+      uncleanLeaderElectionEnabled: this.host.uncleanLeaderElectionEnabled(state.topic),
+    });
+    if (result.leader === NO_LEADER) this.host.ctx.record("controller.offline", { partition: key, isr: [...result.isr], elr: [...result.elr] });
+    if (isNoOp(current, result)) return done();
+    const next: PartitionState = {
+      ...state,
+      leader: result.leader,
+      isr: result.isr,
+      elr: result.elr,
+      lastKnownElr: result.lastKnownElr,
+      leaderEpoch: state.leaderEpoch + 1,
+      controllerEpoch: this.epoch,
+    };
+    this.writeState(next, result.unclean, done, () => this.changePartition(key, leaving, unclean, done));
+  }
+
+  /**
+   * KIP-966: each of `brokers` whose registration comes from a new process (after an unclean
+   * shutdown) leaves every ISR and ELR it is in, with elections where it led; then the
+   * registrations are stored as acted on. Nothing to do without KIP-966.
+   */
+  private handleUncleanRestarts(brokers: readonly number[], done: () => void): void {
+    if (!this.host.eligibleLeaderReplicas) return done();
+    readRegistrations(this.host.zk, brokers, ({ unclean, seen }) => {
+      if (unclean.length > 0) this.host.ctx.record("controller.unclean-restart", { brokers: unclean });
+      const affected = allPartitions(this.context)
+        .map((p) => partitionKey(p.topic, p.partition))
+        .filter((k) => {
+          const s = this.context.states[k];
+          return s !== undefined && unclean.some((b) => s.isr.includes(b) || (s.elr ?? []).includes(b) || s.leader === b);
+        });
+      this.forEachWrite(affected, (key, next) => this.changePartition(key, [], unclean, next), () => {
+        if (affected.length > 0) this.sendLeaderAndIsr(this.context.liveBrokers, affected);
+        if (!this.active) return done();
+        storeRegistrations(this.host.zk, seen, { path: ZK.controllerEpoch, version: this.epochZkVersion }, done);
+      });
     });
   }
 

@@ -32,7 +32,11 @@ export function withAssignment(c: ControllerContext, topic: string, replicas: re
 
 export function withState(c: ControllerContext, state: PartitionState): ControllerContext {
   return produce(c, (d) => {
-    d.states[partitionKey(state.topic, state.partition)] = { ...state, isr: [...state.isr], replicas: [...state.replicas] };
+    const { elr: _elr, lastKnownElr: _last, ...rest } = state;
+    const copy = { ...rest, isr: [...state.isr], replicas: [...state.replicas] };
+    // KIP-966's fields only where the profile has them: other profiles keep the state Kafka's ZooKeeper mode had.
+    d.states[partitionKey(state.topic, state.partition)] =
+      state.elr === undefined ? copy : { ...copy, elr: [...state.elr], lastKnownElr: [...(state.lastKnownElr ?? [])] };
   });
 }
 

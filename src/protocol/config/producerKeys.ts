@@ -27,8 +27,8 @@ export const PRODUCER_KEYS = {
   }),
   "linger.ms": define(longKind({ min: 0 }), {
     doc: "How long a batch waits for more records before it is sent.",
-    default: 0,
-    note: "5 from Kafka 4.0",
+    default: era({ "0.10": 0, "4.x": 5 }),
+    note: "5 from Kafka 4.0 (KIP-1030)",
   }),
   "batch.size": define(intKind({ min: 0 }), {
     doc: "The most bytes of records in one batch for one partition.",

@@ -6,11 +6,16 @@
  *
  * The profiles are ordered oldest first; `profileAtLeast` compares them. Behaviour holds
  * for the whole range of releases a profile names; defaults are those of its first
- * release with that behaviour (0.10.1, 0.11.0, 2.1.0, 3.0), so a default that changed
+ * release with that behaviour (0.10.1, 0.11.0, 2.1.0, 3.0, 4.0), so a default that changed
  * inside a range (replica.lag.time.max.ms in 2.5) takes the later value only in a later
  * profile.
+ *
+ * "4.x" is not KRaft: ksim's brokers keep ZooKeeper-mode mechanics (a controller elected
+ * through the ensemble, partition state znodes written by the controller and by leaders),
+ * and the profile adds the rules of KIP-966's first part (eligible leader replicas and the
+ * strict min-ISR high watermark) on top of them, with Kafka 4.0's defaults.
  */
-export const PROFILES = ["0.10", "0.11", "2.1", "3.x"] as const;
+export const PROFILES = ["0.10", "0.11", "2.1", "3.x", "4.x"] as const;
 
 export type Profile = (typeof PROFILES)[number];
 
@@ -52,6 +57,15 @@ export interface ProfileBehaviour {
    * the other, so a failover's cost grows far more slowly with the partition count.
    */
   readonly pipelinedStateWrites: boolean;
+  /**
+   * KIP-966 part 1 (Kafka 4.0, on by default for new clusters from 4.1): the high watermark
+   * advances only while the ISR has at least min.insync.replicas members; a replica that
+   * leaves an ISR already below that goes to the partition's eligible leader replicas (ELR),
+   * which may lead when the ISR is empty; the ISR may become empty; a broker registering
+   * after an unclean shutdown leaves every ISR and ELR; with neither left, only the last
+   * known leader may lead again. See src/broker/controller/partitionChange.ts.
+   */
+  readonly eligibleLeaderReplicas: boolean;
   /** One line for reports and error messages. */
   readonly summary: string;
 }
@@ -64,6 +78,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     leaderEpochFencing: false,
     brokerEpochs: false,
     pipelinedStateWrites: false,
+    eligibleLeaderReplicas: false,
     summary: "followers truncate to the high watermark (before KIP-101)",
   }),
   "0.11": Object.freeze({
@@ -73,6 +88,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     leaderEpochFencing: false,
     brokerEpochs: false,
     pipelinedStateWrites: false,
+    eligibleLeaderReplicas: false,
     summary: "followers truncate by leader epoch (KIP-101)",
   }),
   "2.1": Object.freeze({
@@ -82,6 +98,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     leaderEpochFencing: true,
     brokerEpochs: false,
     pipelinedStateWrites: true,
+    eligibleLeaderReplicas: false,
     summary: "leader epochs with KIP-279's answer and KIP-320's fencing",
   }),
   "3.x": Object.freeze({
@@ -91,7 +108,18 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     leaderEpochFencing: true,
     brokerEpochs: true,
     pipelinedStateWrites: true,
+    eligibleLeaderReplicas: false,
     summary: "2.1's behaviour with 3.0's defaults (acks=all, idempotence on)",
+  }),
+  "4.x": Object.freeze({
+    profile: "4.x",
+    kafkaVersions: "4.0 onwards with ELR on, in ZooKeeper-mode mechanics",
+    truncation: "leader-epoch-kip279",
+    leaderEpochFencing: true,
+    brokerEpochs: true,
+    pipelinedStateWrites: true,
+    eligibleLeaderReplicas: true,
+    summary: "3.x's behaviour plus KIP-966's eligible leader replicas and strict min ISR, with 4.0's defaults (linger.ms 5)",
   }),
 });
 

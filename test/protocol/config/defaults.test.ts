@@ -10,27 +10,27 @@ import {
   type Profile,
 } from "../../../src/protocol/config/index.ts";
 
-/** KAFKA-MODEL.md's defaults table, era by era: [scope, key, 0.10, 0.11, 2.1, 3.x]. */
+/** KAFKA-MODEL.md's defaults table, era by era: [scope, key, 0.10, 0.11, 2.1, 3.x, 4.x]. */
 const TABLE: [scope: "broker" | "producer" | "consumer", key: string, ...byProfile: unknown[]][] = [
-  ["producer", "acks", 1, 1, 1, -1],
-  ["producer", "enable.idempotence", false, false, false, true],
-  ["broker", "min.insync.replicas", 1, 1, 1, 1],
-  ["broker", "unclean.leader.election.enable", true, false, false, false],
-  ["broker", "replica.lag.time.max.ms", 10_000, 10_000, 10_000, 30_000],
-  ["broker", "zookeeper.session.timeout.ms", 6_000, 6_000, 6_000, 18_000],
-  ["consumer", "session.timeout.ms", 10_000, 10_000, 10_000, 45_000],
-  ["consumer", "heartbeat.interval.ms", 3_000, 3_000, 3_000, 3_000],
-  ["consumer", "max.poll.interval.ms", 300_000, 300_000, 300_000, 300_000],
-  ["consumer", "auto.commit.interval.ms", 5_000, 5_000, 5_000, 5_000],
-  ["producer", "linger.ms", 0, 0, 0, 0],
-  ["producer", "batch.size", 16_384, 16_384, 16_384, 16_384],
-  ["producer", "request.timeout.ms", 30_000, 30_000, 30_000, 30_000],
-  ["producer", "delivery.timeout.ms", 120_000, 120_000, 120_000, 120_000],
-  ["producer", "retries", 0, 0, 2_147_483_647, 2_147_483_647],
-  ["producer", "max.in.flight.requests.per.connection", 5, 5, 5, 5],
-  ["producer", "buffer.memory", 33_554_432, 33_554_432, 33_554_432, 33_554_432],
-  ["consumer", "request.timeout.ms", 305_000, 305_000, 30_000, 30_000],
-  ["producer", "partitioner.class", "round-robin", "round-robin", "round-robin", "sticky"],
+  ["producer", "acks", 1, 1, 1, -1, -1],
+  ["producer", "enable.idempotence", false, false, false, true, true],
+  ["broker", "min.insync.replicas", 1, 1, 1, 1, 1],
+  ["broker", "unclean.leader.election.enable", true, false, false, false, false],
+  ["broker", "replica.lag.time.max.ms", 10_000, 10_000, 10_000, 30_000, 30_000],
+  ["broker", "zookeeper.session.timeout.ms", 6_000, 6_000, 6_000, 18_000, 18_000],
+  ["consumer", "session.timeout.ms", 10_000, 10_000, 10_000, 45_000, 45_000],
+  ["consumer", "heartbeat.interval.ms", 3_000, 3_000, 3_000, 3_000, 3_000],
+  ["consumer", "max.poll.interval.ms", 300_000, 300_000, 300_000, 300_000, 300_000],
+  ["consumer", "auto.commit.interval.ms", 5_000, 5_000, 5_000, 5_000, 5_000],
+  ["producer", "linger.ms", 0, 0, 0, 0, 5],
+  ["producer", "batch.size", 16_384, 16_384, 16_384, 16_384, 16_384],
+  ["producer", "request.timeout.ms", 30_000, 30_000, 30_000, 30_000, 30_000],
+  ["producer", "delivery.timeout.ms", 120_000, 120_000, 120_000, 120_000, 120_000],
+  ["producer", "retries", 0, 0, 2_147_483_647, 2_147_483_647, 2_147_483_647],
+  ["producer", "max.in.flight.requests.per.connection", 5, 5, 5, 5, 5],
+  ["producer", "buffer.memory", 33_554_432, 33_554_432, 33_554_432, 33_554_432, 33_554_432],
+  ["consumer", "request.timeout.ms", 305_000, 305_000, 30_000, 30_000, 30_000],
+  ["producer", "partitioner.class", "round-robin", "round-robin", "round-robin", "sticky", "sticky"],
 ];
 
 describe("config registry: defaults per version profile", () => {
@@ -65,7 +65,7 @@ describe("config registry: defaults per version profile", () => {
 
   it("acks prints as all, the way Kafka documents it", () => {
     expect(defaultConfig("producer", "3.x").text("acks")).toBe("all");
-    expect(keyInfo("producer", "acks")!.defaults).toEqual({ "0.10": "1", "0.11": "1", "2.1": "1", "3.x": "all" });
+    expect(keyInfo("producer", "acks")!.defaults).toEqual({ "0.10": "1", "0.11": "1", "2.1": "1", "3.x": "all", "4.x": "all" });
   });
 });
 
@@ -75,6 +75,7 @@ describe("version profiles: behaviour read from one place", () => {
     "0.11": ["leader-epoch", false],
     "2.1": ["leader-epoch-kip279", true],
     "3.x": ["leader-epoch-kip279", true],
+    "4.x": ["leader-epoch-kip279", true],
   };
 
   it.each(PROFILES)("profile %s truncates and fences as its Kafka era did", (profile) => {
@@ -84,7 +85,7 @@ describe("version profiles: behaviour read from one place", () => {
   });
 
   it("profiles are ordered oldest first", () => {
-    expect(PROFILES).toEqual(["0.10", "0.11", "2.1", "3.x"]);
+    expect(PROFILES).toEqual(["0.10", "0.11", "2.1", "3.x", "4.x"]);
     expect(profileAtLeast("2.1", "0.11")).toBe(true);
     expect(profileAtLeast("0.11", "2.1")).toBe(false);
   });
