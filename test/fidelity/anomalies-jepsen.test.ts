@@ -30,11 +30,14 @@ describe("fidelity: Jepsen 2013, acknowledged writes lost to an ISR of one and a
     }
   });
 
-  it("on the 3.x profile (clean elections by default, min.insync.replicas still 1) the same 20 seeds lose nothing: the partition waits offline for its last ISR member", () => {
-    for (const seed of SEEDS) {
-      const run = runHistory(FILE, seed, [setting("profile", "3.x")]);
-      expect(run.lostAcked, `seed ${seed}`).toBe(0);
-      expect(broken(run), `seed ${seed}`).toEqual([]);
-    }
-  });
+  // KIP-106 made clean elections the default in 0.11; min.insync.replicas stayed 1.
+  for (const profile of ["0.11", "3.x"]) {
+    it(`on the ${profile} profile (clean elections by default, min.insync.replicas still 1) the same 20 seeds lose nothing: the partition waits offline for its last ISR member`, () => {
+      for (const seed of SEEDS) {
+        const run = runHistory(FILE, seed, [setting("profile", profile)]);
+        expect(run.lostAcked, `seed ${seed}`).toBe(0);
+        expect(broken(run), `seed ${seed}`).toEqual([]);
+      }
+    });
+  }
 });
