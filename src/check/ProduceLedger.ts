@@ -39,7 +39,8 @@ export class ProduceLedger {
   private readonly ackedRow = new ValueIdTable();
   private ackedPartition = new Int32Array(1024);
   private ackedOffset = new Float64Array(1024);
-  private readonly partitionKeys: { topic: string; partition: number; key: string }[] = [];
+  /** `canonical`: the first index with the same key string (the same partition unless names collide). */
+  private readonly partitionKeys: { topic: string; partition: number; key: string; canonical: number }[] = [];
   private readonly partitionIndex = new Map<string, Map<number, number>>();
 
   readonly observer: ProducerObserver = {
@@ -63,12 +64,15 @@ export class ProduceLedger {
    * with each producer's sends), acknowledged offsets must grow too. Reports each step back.
    */
   nonmonotonicSends(report: (e: { valueId: number; topic: string; partition: number; offset: number; previous: number }) => void, valuesPerProducer: number): void {
-    const last = new Map<string, { valueId: number; offset: number }>();
+    // Keyed by producer and partition key as one number, not a string per record.
+    const last = new Map<number, { valueId: number; offset: number }>();
+    const partitions = this.partitionKeys.length;
     this.ackedRow.forEachInIdOrder((valueId, row) => {
       const offset = this.ackedOffset[row]!;
       if (offset < 0) return; // acks=0: no offset to compare
-      const where = this.partitionKeys[this.ackedPartition[row]!]!;
-      const key = `${Math.floor(valueId / valuesPerProducer)}:${where.key}`;
+      const partition = this.ackedPartition[row]!;
+      const where = this.partitionKeys[partition]!;
+      const key = Math.floor(valueId / valuesPerProducer) * partitions + where.canonical;
       const before = last.get(key);
       if (before && offset < before.offset) report({ valueId, topic: where.topic, partition: where.partition, offset, previous: before.offset });
       if (before) {
@@ -118,7 +122,9 @@ export class ProduceLedger {
     let partitionKey = byPartition.get(partition);
     if (partitionKey === undefined) {
       partitionKey = this.partitionKeys.length;
-      this.partitionKeys.push({ topic, partition, key: `${topic}-${partition}` });
+      const key = `${topic}-${partition}`;
+      const canonical = this.partitionKeys.find((k) => k.key === key)?.canonical ?? partitionKey;
+      this.partitionKeys.push({ topic, partition, key, canonical });
       byPartition.set(partition, partitionKey);
     }
     let row = this.ackedRow.get(valueId);
