@@ -21,6 +21,7 @@ import { openPartitionLog } from "./log/openPartitionLog.ts";
 import { MetadataCache } from "./MetadataCache.ts";
 import { ReplicaFetcherManager } from "./ReplicaFetcherManager.ts";
 import { ReplicaManager, type BrokerObserver } from "./ReplicaManager.ts";
+import { chargesRequests, fetchedRecords, isDataRequest, RequestChannel } from "./RequestChannel.ts";
 import { decode, encode, ZK, ZK_ROOTS, type ControllerZnode } from "./zk/paths.ts";
 import { ZkCalls } from "./zk/ZkCalls.ts";
 
@@ -46,6 +47,8 @@ export class Broker implements Process {
   private activeControllerId = -1;
   private sessionGeneration = 0;
   private nextProducerId = 0;
+  /** Produce requests, one per connection at a time, with their CPU time (RequestChannel); null when requests cost nothing (the default). */
+  private readonly requests: RequestChannel | null;
 
   constructor(
     readonly ctx: NodeContext,
@@ -53,6 +56,8 @@ export class Broker implements Process {
     readonly observer: BrokerObserver = {},
   ) {
     this.zkClient = this.newSession();
+    const costs = options.requestCosts;
+    this.requests = costs !== undefined && chargesRequests(costs) ? new RequestChannel(ctx, costs, (from, request) => this.handle(from, request)) : null;
     this.zk = new ZkCalls(ctx, () => this.zkClient, () => this.zkClient.state !== "expired");
     this.fetchers = new ReplicaFetcherManager({
       ctx,
@@ -132,11 +137,14 @@ export class Broker implements Process {
       this.zkClient.receive(from, message as MemberToClient);
       return;
     }
-    if (isKafkaRequest(message)) this.handle(from, message);
-    else if (isKafkaResponse(message)) this.onResponse(from, message);
+    if (isKafkaRequest(message)) {
+      if (this.requests !== null && isDataRequest(message)) this.requests.submit(from, message);
+      else this.handle(from, message);
+    } else if (isKafkaResponse(message)) this.onResponse(from, message);
   }
 
   connectionReset(peer: string): void {
+    this.requests?.reset(peer);
     if (this.zkClient.isMember(peer)) {
       this.zkClient.connectionReset(peer);
       return;
@@ -189,6 +197,13 @@ export class Broker implements Process {
     // Only the replica fetchers wait for answers. The controller does not wait for those to its
     // requests, whose correlation ids count on their own and may equal a fetcher's in flight.
     if (response.type === "kafka.leader-and-isr.response" || response.type === "kafka.update-metadata.response") return;
+    const costs = this.options.requestCosts;
+    if (this.requests !== null && costs !== undefined && response.type === "kafka.fetch.response") {
+      // The follower's fetcher appends what it fetched (the same per-record checks as a leader's append) before it fetches again.
+      const appendMicros = costs.requestMicros + fetchedRecords(response) * costs.recordMicros;
+      this.ctx.setTimer(Math.round(appendMicros), "broker.follower-append", () => this.fetchers.onResponse(broker, response.correlationId, response));
+      return;
+    }
     this.fetchers.onResponse(broker, response.correlationId, response);
   }
 
@@ -230,6 +245,7 @@ export class Broker implements Process {
   private respond(to: string, response: KafkaResponse | GroupResponse, sizeBytes: number): void {
     if (to === this.ctx.name) return; // the controller does not wait for its own broker's answer
     this.ctx.send(to, response, sizeBytes);
+    if (this.requests !== null && response.type === "kafka.produce.response") this.requests.answered(to);
   }
 
   // ---- the coordination session: registration and the controller -------------------------

@@ -1,4 +1,5 @@
 import type { Micros } from "../../sim/index.ts";
+import type { RequestCosts } from "./RequestChannel.ts";
 import { PROFILE_BEHAVIOUR, type ProfileBehaviour } from "../protocol/config/profiles.ts";
 
 /** Per-topic settings a broker applies (topic config over the broker's defaults). */
@@ -47,6 +48,8 @@ export interface BrokerOptions {
   readonly groupMaxSessionTimeoutMicros: Micros;
   /** offsets.commit.timeout.ms: how long an offset commit waits for its acks=all append. */
   readonly offsetsCommitTimeoutMicros: Micros;
+  /** CPU time per request and per record (a scenario's hardware profile); none when absent. */
+  readonly requestCosts?: RequestCosts;
   /** Defaults for topics, and per-topic overrides. */
   readonly topicDefaults: TopicOptions;
   readonly topicOverrides: Readonly<Record<string, Partial<TopicOptions>>>;

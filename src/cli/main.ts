@@ -9,6 +9,7 @@ import { addReportCommand } from "./report/index.ts";
 import { addCompareCommand } from "./compare/index.ts";
 import { addShrinkCommand } from "./shrink/index.ts";
 import { addFuzzCommand } from "./fuzz/index.ts";
+import { addCalibrateCommand } from "./calibrate/index.ts";
 import { UsageError } from "./UsageError.ts";
 
 const require = createRequire(import.meta.url);
@@ -93,6 +94,9 @@ function program(): Command {
     exitCode = code;
   });
   addCompareCommand(cli, (code) => {
+    exitCode = code;
+  });
+  addCalibrateCommand(cli, (code) => {
     exitCode = code;
   });
   return cli;

@@ -55,7 +55,8 @@ function readProducer(r: Reader, item: Field, index: number, view: TopicsView, p
   const name = read(r, at("name"), text, `producer-${index + 1}`);
   const topic = readTopicRef(r, at("topic"), view);
   const count = read(r, at("count"), wholeNumber("producers", 1, MAX_CLIENTS), 1);
-  const ratePerSec = read(r, at("rate"), positiveNumber("records per second", 0, MAX_RATE_PER_SEC), DEFAULT_RATE_PER_SEC);
+  // `rate: max`: as fast as the producer accepts (a closed loop held back by buffer.memory), as Infinity.
+  const ratePerSec = r.scalarText(at("rate")) === "max" ? Infinity : read(r, at("rate"), positiveNumber("records per second (or max)", 0, MAX_RATE_PER_SEC), DEFAULT_RATE_PER_SEC);
   const poisson = read(r, at("poisson"), flag, false);
   const messageSizeBytes = read(r, at("message.size"), wholeNumber("bytes", 1, MAX_MESSAGE_BYTES), DEFAULT_MESSAGE_BYTES);
   const keys = readProducerKeys(r, at("keys"));

@@ -7,7 +7,7 @@ import { z } from "zod";
 
 /**
  * `cluster:` (brokers, ensemble size, broker config), `network:` and `disk:`. Every field
- * is optional; network and disk defaults are the kernel's (DEFAULT_NETWORK, DEFAULT_DISK).
+ * is optional; network and disk defaults are the kernel's (DEFAULT_NETWORK, DEFAULT_DISK), or a hardware profile's.
  */
 export const DEFAULT_BROKERS = 3;
 export const MAX_BROKERS = 100;
@@ -37,16 +37,16 @@ export function readCluster(r: Reader, field: Field, profile: Profile): ClusterP
   return { brokers, ensemble, config };
 }
 
-export function readNetwork(r: Reader, field: Field): NetworkOptions {
+export function readNetwork(r: Reader, field: Field, defaults: NetworkOptions = DEFAULT_NETWORK): NetworkOptions {
   const entries = r.mapping(field, "a mapping {latency, jitter, bandwidth, retransmit, stall-reset}") ?? new Map<string, Field>();
   r.knownKeys(entries, ["latency", "jitter", "bandwidth", "retransmit", "stall-reset"], "network");
   const at = (key: string): Field => r.entry(entries, field, key);
   return {
-    latencyMicros: readDuration(r, at("latency"), DEFAULT_NETWORK.latencyMicros) ?? DEFAULT_NETWORK.latencyMicros,
-    jitterMicros: readDuration(r, at("jitter"), DEFAULT_NETWORK.jitterMicros) ?? DEFAULT_NETWORK.jitterMicros,
-    bandwidthBytesPerSec: readSize(r, at("bandwidth"), DEFAULT_NETWORK.bandwidthBytesPerSec, true) ?? DEFAULT_NETWORK.bandwidthBytesPerSec,
-    retransmitMicros: readDuration(r, at("retransmit"), DEFAULT_NETWORK.retransmitMicros, 1) ?? DEFAULT_NETWORK.retransmitMicros,
-    stallResetMicros: readDuration(r, at("stall-reset"), DEFAULT_NETWORK.stallResetMicros, 1) ?? DEFAULT_NETWORK.stallResetMicros,
+    latencyMicros: readDuration(r, at("latency"), defaults.latencyMicros) ?? defaults.latencyMicros,
+    jitterMicros: readDuration(r, at("jitter"), defaults.jitterMicros) ?? defaults.jitterMicros,
+    bandwidthBytesPerSec: readSize(r, at("bandwidth"), defaults.bandwidthBytesPerSec, true) ?? defaults.bandwidthBytesPerSec,
+    retransmitMicros: readDuration(r, at("retransmit"), defaults.retransmitMicros, 1) ?? defaults.retransmitMicros,
+    stallResetMicros: readDuration(r, at("stall-reset"), defaults.stallResetMicros, 1) ?? defaults.stallResetMicros,
   };
 }
 
@@ -54,14 +54,14 @@ const crashLoss = z.enum(["all", "torn"], {
   error: (issue) => `expected all (a crash loses every unsynced write) or torn (a random tail of them), got ${JSON.stringify(issue.input) ?? "nothing"}`,
 });
 
-export function readDisk(r: Reader, field: Field): DiskOptions {
+export function readDisk(r: Reader, field: Field, defaults: DiskOptions = DEFAULT_DISK): DiskOptions {
   const entries = r.mapping(field, "a mapping {fsync, throughput, capacity, crash-loss}") ?? new Map<string, Field>();
   r.knownKeys(entries, ["fsync", "throughput", "capacity", "crash-loss"], "disk");
   const at = (key: string): Field => r.entry(entries, field, key);
   return {
-    fsyncMicros: readDuration(r, at("fsync"), DEFAULT_DISK.fsyncMicros) ?? DEFAULT_DISK.fsyncMicros,
-    throughputBytesPerSec: readSize(r, at("throughput"), DEFAULT_DISK.throughputBytesPerSec, true) ?? DEFAULT_DISK.throughputBytesPerSec,
-    capacityBytes: readSize(r, at("capacity"), DEFAULT_DISK.capacityBytes, false) ?? DEFAULT_DISK.capacityBytes,
-    crashLoss: read(r, at("crash-loss"), crashLoss, DEFAULT_DISK.crashLoss) ?? DEFAULT_DISK.crashLoss,
+    fsyncMicros: readDuration(r, at("fsync"), defaults.fsyncMicros) ?? defaults.fsyncMicros,
+    throughputBytesPerSec: readSize(r, at("throughput"), defaults.throughputBytesPerSec, true) ?? defaults.throughputBytesPerSec,
+    capacityBytes: readSize(r, at("capacity"), defaults.capacityBytes, false) ?? defaults.capacityBytes,
+    crashLoss: read(r, at("crash-loss"), crashLoss, defaults.crashLoss) ?? defaults.crashLoss,
   };
 }

@@ -14,6 +14,7 @@ import { readCluster, readDisk, readNetwork } from "./cluster.ts";
 import { kafkaKeyAdvice, nearKafkaKey, CONFIG_HOME } from "./configBlock.ts";
 import { readExpectations } from "./expectations.ts";
 import { readFaults } from "./faults.ts";
+import { readHardware } from "./hardware.ts";
 import { startDraws, type SeedDraws } from "./draws.ts";
 import { describeFault, readSwarm } from "./swarm.ts";
 import type { Variation } from "./variation.ts";
@@ -47,6 +48,7 @@ export const SCENARIO_KEYS = [
   "cluster",
   "network",
   "disk",
+  "hardware",
   "topics",
   "producers",
   "consumers",
@@ -99,8 +101,9 @@ function readScenario(r: Reader, file: string): Scenario | undefined {
   }
 
   const cluster = readCluster(r, at("cluster"), profile);
-  const network = readNetwork(r, at("network"));
-  const disk = readDisk(r, at("disk"));
+  const hardware = readHardware(r, at("hardware"));
+  const network = readNetwork(r, at("network"), hardware.network);
+  const disk = readDisk(r, at("disk"), hardware.disk);
   const topicsPart = readTopics(r, at("topics"), cluster.brokers, cluster.config, profile);
   const producers = readProducers(r, at("producers"), topicsPart, profile);
   const consumers = readConsumers(r, at("consumers"), topicsPart, profile);
@@ -139,6 +142,7 @@ function readScenario(r: Reader, file: string): Scenario | undefined {
     },
     network,
     disk,
+    ...(hardware.spec.profile === null ? {} : { hardware: hardware.spec }),
     topics: topicsPart.topics,
     producers,
     consumers,

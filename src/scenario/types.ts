@@ -1,6 +1,7 @@
 import type { DiskOptions, Micros, NetworkOptions } from "../../sim/index.ts";
 import type { KafkaConfig, Profile, ProfileBehaviour } from "../protocol/config/index.ts";
 import type { KeyDistribution } from "../workload/KeyDistribution.ts";
+import type { HardwareSpec } from "./hardware.ts";
 import type { Variation } from "./variation.ts";
 
 /**
@@ -24,6 +25,8 @@ export interface Scenario {
   readonly cluster: ClusterSpec;
   readonly network: NetworkOptions;
   readonly disk: DiskOptions;
+  /** `hardware:` the brokers' CPU costs (none when absent); its network and disk are already in `network` and `disk`. */
+  readonly hardware?: HardwareSpec;
   readonly topics: readonly TopicSpec[];
   readonly producers: readonly ProducerSpec[];
   readonly consumers: readonly ConsumerSpec[];

@@ -1,11 +1,15 @@
 import type { Message, Micros, NodeContext, Process } from "../../sim/index.ts";
 import { KafkaProducer, type ProducerObserver } from "../client/producer/KafkaProducer.ts";
 import type { ProducerOptions } from "../client/producer/ProducerOptions.ts";
+import { MaxRateLoop } from "./MaxRateLoop.ts";
 import { keyPicker, UNIFORM_KEYS, type KeyDistribution, type KeyPicker } from "./KeyDistribution.ts";
 
 export interface ProducerLoad {
   readonly topic: string;
-  /** Records per second. */
+  /**
+   * Records per second; Infinity (`rate: max`) sends as fast as the producer accepts: a
+   * closed loop, like kafka-producer-perf-test with --throughput -1 (see MaxRateLoop).
+   */
   readonly ratePerSec: number;
   /** Poisson arrivals at that mean rate instead of evenly spaced ones. */
   readonly poisson: boolean;
@@ -30,6 +34,7 @@ export class ProducerWorkload implements Process {
   readonly producer: KafkaProducer;
   private sequence = 0;
   private readonly pickKey: KeyPicker | null;
+  private readonly maxRate: MaxRateLoop | null;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -41,11 +46,13 @@ export class ProducerWorkload implements Process {
   ) {
     this.producer = new KafkaProducer(ctx, options, { observer });
     this.pickKey = load.keys === null ? null : keyPicker(load.keys, load.keyDistribution ?? UNIFORM_KEYS);
+    this.maxRate = load.ratePerSec === Infinity ? new MaxRateLoop(ctx, this.producer, load.stopAtMicros, () => this.sendOne()) : null;
   }
 
   start(): void {
     this.producer.start();
-    this.scheduleNext();
+    if (this.maxRate !== null) this.maxRate.start();
+    else this.scheduleNext();
   }
 
   receive(from: string, message: Message): void {
@@ -69,6 +76,6 @@ export class ProducerWorkload implements Process {
   private sendOne(): void {
     const key = this.pickKey === null ? null : `key-${this.pickKey(this.ctx.random)}`;
     const valueId = this.index * VALUES_PER_PRODUCER + this.sequence++;
-    this.producer.send({ topic: this.load.topic, key, valueId, sizeBytes: this.load.messageSizeBytes });
+    this.producer.send({ topic: this.load.topic, key, valueId, sizeBytes: this.load.messageSizeBytes }, this.maxRate?.completed);
   }
 }

@@ -46,6 +46,7 @@ export function brokerOptionsFrom(scenario: Scenario, brokerId: number): BrokerO
     groupMinSessionTimeoutMicros: broker.micros("group.min.session.timeout.ms"),
     groupMaxSessionTimeoutMicros: broker.micros("group.max.session.timeout.ms"),
     offsetsCommitTimeoutMicros: 5_000_000,
+    ...(scenario.hardware === undefined ? {} : { requestCosts: scenario.hardware }),
     topicDefaults,
     topicOverrides,
   };

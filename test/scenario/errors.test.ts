@@ -36,7 +36,7 @@ describe("scenario errors: each at its line and field", () => {
   it("an unknown top-level key suggests the nearest", () => {
     const error = theError(yaml("name: x", "topic: [{name: t}]"), 2, "topic");
     expect(error.suggestion).toBe("topics");
-    expect(error.message).toBe('story.yaml:2:1: topic: unknown key in the scenario; expected one of: name, description, profile, duration, settle, cluster, network, disk, topics, producers, consumers, faults, swarm, expect (did you mean "topics"?)');
+    expect(error.message).toBe('story.yaml:2:1: topic: unknown key in the scenario; expected one of: name, description, profile, duration, settle, cluster, network, disk, hardware, topics, producers, consumers, faults, swarm, expect (did you mean "topics"?)');
   });
 
   it("a Kafka key at the top level says it goes in a config block", () => {

@@ -121,6 +121,11 @@ export class KafkaProducer {
     return { sent: this.sender.produceRequests, inFlight: this.sender.inFlight };
   }
 
+  /** Sends waiting in send() for metadata or buffer memory (the application thread is blocked while > 0). */
+  get blockedSends(): number {
+    return this.blocked.length;
+  }
+
   /** Buffer memory not held by batches. */
   get availableMemoryBytes(): number {
     return this.pool.available;

@@ -87,6 +87,7 @@ export class Sender {
     const check = this.accumulator.ready(now, this.leaderOf, this.completions.memoryExhausted());
     if (check.unknownLeader) this.metadata.requestUpdate();
     let nextMicros = check.nextReadyCheckMicros;
+    let sentAny = false;
     for (const broker of check.readyBrokers) {
       if (!this.network.isReady(broker, this.options.maxInFlightPerConnection)) {
         const backoff = this.network.backoffRemaining(broker);
@@ -94,8 +95,16 @@ export class Sender {
         continue; // otherwise a full pipeline: an answer wakes the loop
       }
       const batches = this.accumulator.drain(broker, this.leaderOf, now, (first) => this.mayDrain(first));
-      if (batches.length > 0) this.sendProduce(broker, batches);
+      if (batches.length > 0) {
+        this.sendProduce(broker, batches);
+        sentAny = true;
+      }
     }
+    // Kafka's Sender polls with a zero timeout when it had a node to send to, so it loops at
+    // once and sends more while the pipeline has room (a drain takes one batch per partition).
+    // Bounded: each send fills an in-flight slot. Only when there is more to send, so a loop
+    // with nothing left to do adds no event.
+    if (sentAny && this.canSendMore(now)) nextMicros = 0;
     nextMicros = Math.min(nextMicros, this.nextExpiryMicros() - now);
     if (this.accumulator.hasUndrained || this.inFlightBatches.size > 0) {
       nextMicros = Math.min(nextMicros, this.metadata.timeToExpiry());
@@ -104,6 +113,11 @@ export class Sender {
       nextMicros = Math.min(nextMicros, this.initRetryAtMicros - now);
     }
     this.wake.wakeAt(now + nextMicros);
+  }
+
+  private canSendMore(now: Micros): boolean {
+    const check = this.accumulator.ready(now, this.leaderOf, this.completions.memoryExhausted());
+    return check.readyBrokers.some((broker) => this.network.isReady(broker, this.options.maxInFlightPerConnection));
   }
 
   private mayDrain(first: ProducerBatch): boolean {
