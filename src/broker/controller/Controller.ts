@@ -123,7 +123,7 @@ export class Controller {
             const unborn = allPartitions(this.context).filter((p) => !this.context.states[partitionKey(p.topic, p.partition)]);
             forEachAsync(unborn, (p, next) => this.createPartition(p.topic, p.partition, p.replicas, next), () =>
               this.removeDeadReplicas(() =>
-                this.handleUncleanRestarts(this.context.liveBrokers, () =>
+                this.handleUncleanRestarts(this.context.liveBrokers, this.deadReplicaBrokers(), () =>
                   this.electWhereNeeded(allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)), () => {
                     this.sendUpdateMetadata(this.context.liveBrokers);
                     this.sendLeaderAndIsr(this.context.liveBrokers, allPartitions(this.context).map((p) => partitionKey(p.topic, p.partition)));
@@ -235,7 +235,7 @@ export class Controller {
 
   private onBrokerStartup(added: number[], done: () => void): void {
     if (added.length === 0) return done();
-    this.handleUncleanRestarts(added, () => this.onBrokersStarted(added, done));
+    this.handleUncleanRestarts(added, [], () => this.onBrokersStarted(added, done));
   }
 
   private onBrokersStarted(added: number[], done: () => void): void {
@@ -257,9 +257,20 @@ export class Controller {
 
   /** Every replica on a broker that is not registered leaves its partition's ISR. */
   private removeDeadReplicas(done: () => void): void {
+    // Under KIP-966 this is one change with the unclean restarts (handleUncleanRestarts), so that
+    // a broker back from an unclean shutdown is never elected on the way.
+    if (this.host.eligibleLeaderReplicas) return done();
     const live = new Set(this.context.liveBrokers);
     const affected = allPartitions(this.context).filter((p) => p.replicas.some((r) => !live.has(r)));
     this.forEachWrite(affected, (p, next) => this.removeDeadFromIsr(partitionKey(p.topic, p.partition), p.replicas.filter((r) => !live.has(r)), next), done);
+  }
+
+  /** Brokers hosting a replica but not registered (at a failover). */
+  private deadReplicaBrokers(): number[] {
+    const live = new Set(this.context.liveBrokers);
+    const dead = new Set<number>();
+    for (const p of allPartitions(this.context)) for (const r of p.replicas) if (!live.has(r)) dead.add(r);
+    return [...dead].sort((a, b) => a - b);
   }
 
   private removeDeadFromIsr(key: string, dead: number[], done: () => void): void {
@@ -441,10 +452,11 @@ export class Controller {
 
   /**
    * KIP-966: each of `brokers` whose registration comes from a new process (after an unclean
-   * shutdown) leaves every ISR and ELR it is in, with elections where it led; then the
+   * shutdown) leaves every ISR and ELR it is in, with elections where it led, in the same
+   * change as the `dead` brokers (a failover's unregistered ones) leave the ISRs; then the
    * registrations are stored as acted on. Nothing to do without KIP-966.
    */
-  private handleUncleanRestarts(brokers: readonly number[], done: () => void): void {
+  private handleUncleanRestarts(brokers: readonly number[], dead: readonly number[], done: () => void): void {
     if (!this.host.eligibleLeaderReplicas) return done();
     readRegistrations(this.host.zk, brokers, ({ unclean, seen }) => {
       if (unclean.length > 0) this.host.ctx.record("controller.unclean-restart", { brokers: unclean });
@@ -452,9 +464,11 @@ export class Controller {
         .map((p) => partitionKey(p.topic, p.partition))
         .filter((k) => {
           const s = this.context.states[k];
-          return s !== undefined && unclean.some((b) => s.isr.includes(b) || (s.elr ?? []).includes(b) || s.leader === b);
+          if (s === undefined) return false;
+          const involved = (b: number) => s.isr.includes(b) || s.leader === b;
+          return dead.some(involved) || unclean.some((b) => involved(b) || (s.elr ?? []).includes(b));
         });
-      this.forEachWrite(affected, (key, next) => this.changePartition(key, [], unclean, next), () => {
+      this.forEachWrite(affected, (key, next) => this.changePartition(key, dead, unclean, next), () => {
         if (affected.length > 0) this.sendLeaderAndIsr(this.context.liveBrokers, affected);
         if (!this.active) return done();
         storeRegistrations(this.host.zk, seen, { path: ZK.controllerEpoch, version: this.epochZkVersion }, done);

@@ -9,13 +9,13 @@ import { FakeStore } from "./fakeStore.ts";
  * [2, 3, 1], led by 2 with everyone in sync, min.insync.replicas=2. Each broker registered
  * as its first process (incarnation 1). `elr` turns on KIP-966's rules (the 4.x profile).
  */
-function rig(elr: boolean) {
+function rig(elr: boolean, before: (store: FakeStore, register: (id: number, incarnation?: number) => void) => void = (_, register) => [1, 2, 3, 4].forEach((id) => register(id))) {
   const world = new BrokerWorld(`elr-${elr}`, 4);
   const store = new FakeStore(world.ctx(4));
   for (const root of [ZK.brokerIds, ZK.brokerTopics, ZK.isrChangeNotification]) store.put(root, "");
   const register = (id: number, incarnation = 1) =>
     store.put(ZK.brokerId(id), encode(elr ? { id, node: `broker-${id}`, incarnation } : { id, node: `broker-${id}` }));
-  for (const id of [1, 2, 3, 4]) register(id);
+  before(store, register);
   store.put(ZK.topic("orders"), encode({ partitions: { "0": [2, 3, 1] } }));
   const state = { controller_epoch: 1, leader: 2, leader_epoch: 0, isr: [2, 3, 1], version: 1 };
   store.put(ZK.partitionState("orders", 0), encode(elr ? { ...state, elr: [], last_known_elr: [] } : state));
@@ -77,6 +77,17 @@ describe("controller with eligible leader replicas (KIP-966, 4.x profile)", () =
     restart(2, 2);
     expect(store.json<{ incarnation: number }>(ZK.brokerIncarnation(2)).incarnation).toBe(2);
     expect(state().isr).not.toContain(2);
+  });
+
+  it("a new controller never elects the leader it finds back from an unclean shutdown, even with its followers gone", () => {
+    // Broker 2 led with ISR [2, 3, 1]; all lost power; 2 is back first, as a new process, and
+    // the controller that saw it go is gone too (the power loss in ZooKeeper mode).
+    const { state } = rig(true, (store, register) => {
+      store.put(ZK.brokerIncarnation(2), encode({ incarnation: 1 }));
+      register(2, 2);
+      register(4);
+    });
+    expect(state()).toMatchObject({ leader: NO_LEADER, isr: [], elr: [3, 1], last_known_elr: [2] });
   });
 
   it("without KIP-966 (3.x) the ISR keeps its last member and the restarted one leads again, whatever it lost", () => {
