@@ -6,7 +6,8 @@ import { parseScenario, resolveScenario, type Scenario } from "../../src/scenari
 /**
  * A small story for the report tests: the leader of t/0 crashes 2 s into an 8 s load and comes
  * back 5 s later (its session expires after 3 s), while a group of two reads the topic; acks=all with two producers (one
- * acks=1), so the report has a failover, an ISR that shrinks and grows back, rebalances and lag.
+ * acks=1, one request in flight: without idempotence more would let retries reorder its records, a
+ * nonmonotonic-send), so the report has a failover, an ISR that shrinks and grows back, rebalances and lag.
  */
 export const CRASH_STORY = `
 name: report-story
@@ -17,7 +18,7 @@ cluster: { brokers: 3, ensemble: 1, config: { min.insync.replicas: 2, zookeeper.
 topics: [{ name: t, partitions: 2, replication.factor: 3 }]
 producers:
   - { name: safe, topic: t, rate: 200, message.size: 200, config: { acks: all } }
-  - { name: fast, topic: t, rate: 100, config: { acks: 1 } }
+  - { name: fast, topic: t, rate: 100, config: { acks: 1, max.in.flight.requests.per.connection: 1 } }
 consumers: [{ name: app, topic: t, count: 2, processing: 1ms, config: { group.id: g, auto.offset.reset: earliest } }]
 faults:
   - { at: 2s, crash: leader(t/0), for: 5s }
