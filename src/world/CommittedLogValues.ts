@@ -39,6 +39,12 @@ export class CommittedLogValues implements ReadonlyMap<number, readonly number[]
     return this.first.has(valueId);
   }
 
+  /** The value at `offset`, undefined where the committed log has none. */
+  valueAt(offset: number): number | undefined {
+    const valueId = this.valueIds[offset - this.startOffset];
+    return valueId === undefined || Number.isNaN(valueId) ? undefined : valueId;
+  }
+
   get(valueId: number): readonly number[] | undefined {
     const at = this.first.get(valueId);
     if (at === -1) return undefined;

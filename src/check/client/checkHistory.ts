@@ -63,11 +63,14 @@ import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
 /** The invariants checkHistory reports. */
 export const CLIENT_INVARIANTS = ["inconsistent-offsets", "poll-skip", "commit-skip", "nonmonotonic-poll", "unseen", "lost-write-read", "hw-monotonic"] as const;
 
+/** A partition's final committed log: value id to offsets, and where it can, the value at an offset. */
+export type CommittedLog = ReadonlyMap<number, readonly number[]> & { valueAt?(offset: number): number | undefined };
+
 export interface CheckHistoryOptions {
   /** The time of the check (the end of the run), for examples with no time of their own. */
   readonly atMicros: number;
   /** A partition's final committed log (value id to offsets), null when not known. */
-  readonly committed?: (topic: string, partition: number) => ReadonlyMap<number, readonly number[]> | null;
+  readonly committed?: (topic: string, partition: number) => CommittedLog | null;
 }
 
 /** What checkHistory found, by invariant. */
@@ -257,8 +260,8 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   catchUp(Number.MAX_SAFE_INTEGER);
 
   // Pass 3: acknowledged values never polled.
-  const committedCache = new Map<number, ReadonlyMap<number, readonly number[]> | null>();
-  const committedLog = (tp: number): ReadonlyMap<number, readonly number[]> | null => {
+  const committedCache = new Map<number, CommittedLog | null>();
+  const committedLog = (tp: number): CommittedLog | null => {
     if (!options.committed) return null;
     if (!committedCache.has(tp)) committedCache.set(tp, options.committed(tps.topic(tp), tps.partition(tp)));
     return committedCache.get(tp)!;
@@ -292,7 +295,8 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
     const reported = new Set<string>();
     history.forEachPolledRecord((r) => {
       const log = committedLog(r.topicPartitionId);
-      if (!log || log.get(r.valueId)?.includes(r.offset)) return;
+      if (!log) return;
+      if (log.valueAt ? log.valueAt(r.offset) === r.valueId : log.get(r.valueId)?.includes(r.offset)) return;
       const key = `${r.topicPartitionId}/${r.offset}`;
       if (reported.has(key)) return;
       reported.add(key);
