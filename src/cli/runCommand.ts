@@ -1,6 +1,6 @@
 import chalk from "chalk";
 import { readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   describeSettings,
   drawnOf,
@@ -15,6 +15,7 @@ import {
 import { runScenario, type RunSummary } from "./runScenario.ts";
 import { TraceFile } from "./TraceFile.ts";
 import { UsageError } from "./UsageError.ts";
+import { checkWritable } from "./checkWritable.ts";
 import { RunReports } from "./report/RunReports.ts";
 import { writeHistory } from "../check/history/index.ts";
 
@@ -185,17 +186,6 @@ function formatErrors(errors: Readonly<Record<string, number>>): string {
   return entries.length === 0 ? "" : ` (${entries.map(([e, n]) => `${e} ${n}`).join(", ")})`;
 }
 
-/** A flag's output file must be creatable: its directory exists and is a directory (checked before any run). */
-function checkWritable(path: string, flag: string): void {
-  const dir = dirname(path);
-  let ok = false;
-  try {
-    ok = statSync(dir).isDirectory();
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new UsageError(`${flag} ${path}: the directory ${dir} does not exist`);
-}
 
 function describeVariation(s: Scenario): string {
   if (s.variation === undefined) return "";

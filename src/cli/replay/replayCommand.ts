@@ -1,5 +1,3 @@
-import { statSync } from "node:fs";
-import { dirname } from "node:path";
 import { DurationError, parseDuration, type Micros } from "../../../sim/index.ts";
 import { describeCluster } from "../describe/describeCluster.ts";
 import { formatCluster, formatWhen } from "../describe/formatCluster.ts";
@@ -7,6 +5,7 @@ import { expandScenarioPaths, loadAll, runCommand } from "../runCommand.ts";
 import { openWorld } from "../runScenario.ts";
 import { TraceFile } from "../TraceFile.ts";
 import { UsageError } from "../UsageError.ts";
+import { checkWritable } from "../checkWritable.ts";
 
 export interface ReplayOptions {
   readonly seed: string;
@@ -27,7 +26,7 @@ export function replayCommand(path: string, options: ReplayOptions): number {
   if (options.until === undefined) return runCommand([path], { seed: options.seed, json: options.json, trace: options.trace });
   const untilMicros = parseUntil(options.until);
   const [scenario] = loadAll([path]);
-  if (options.trace) checkWritable(options.trace);
+  if (options.trace) checkWritable(options.trace, "--trace");
   const trace = options.trace ? new TraceFile(options.trace) : null;
   let output: string;
   try {
@@ -63,13 +62,3 @@ function parseUntil(text: string): Micros {
   }
 }
 
-function checkWritable(path: string): void {
-  const dir = dirname(path);
-  let ok = false;
-  try {
-    ok = statSync(dir).isDirectory();
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new UsageError(`--trace ${path}: the directory ${dir} does not exist`);
-}

@@ -1,9 +1,10 @@
 import { Option, type Command } from "commander";
-import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import { PLANTED, withPlantedBug, type PlantedBugs } from "../../protocol/plantedBugs.ts";
 import { formatScenarioErrors, loadScenarioFile, parseScenario, type Scenario } from "../../scenario/index.ts";
 import { UsageError } from "../UsageError.ts";
+import { checkWritable } from "../checkWritable.ts";
 import { failuresOf, targetFor } from "./failure.ts";
 import { Shrinker } from "./Shrinker.ts";
 import { shrinkScenario } from "./shrinkScenario.ts";
@@ -131,14 +132,7 @@ export function defaultOut(file: string): string {
 
 function checkOut(out: string, file: string): void {
   if (resolve(out) === resolve(file)) throw new UsageError(`--out ${out}: that is the scenario being shrunk; write the minimal scenario elsewhere`);
-  const dir = dirname(out);
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch {
-    isDirectory = false;
-  }
-  if (!isDirectory) throw new UsageError(`--out ${out}: the directory ${dir} does not exist`);
+  checkWritable(out, "--out");
 }
 
 function parseMaxRuns(text: string): number {
