@@ -1,4 +1,4 @@
-import type { History } from "../history/index.ts";
+import type { CommitView, History } from "../history/index.ts";
 import type { ViolationExample, ViolationSink } from "../Violation.ts";
 import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
 
@@ -192,42 +192,38 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
     if (!cursor) byProcess.set(process, (cursor = { last: -1, lastPoll: -1 }));
     return cursor;
   };
-  const assigns: { process: string; beforePoll: number; tps: number[] }[] = [];
-  history.forEachAssign((a) => assigns.push({ process: a.process, beforePoll: a.beforePoll, tps: [...a.topicPartitionIds] }));
+  // Assignments and commits are read in recording order beside the polls, through reused views.
+  const assign = history.assignCount > 0 ? history.readAssign(0) : null;
   let nextAssign = 0;
-  const commits: { process: string; atMicros: number; tp: number; offset: number; beforePoll: number }[] = [];
-  history.forEachCommit((c) => {
-    if (c.ok) commits.push({ process: c.process, atMicros: c.atMicros, tp: c.topicPartitionId, offset: c.offset, beforePoll: c.beforePoll });
-  });
+  const commit = history.commitCount > 0 ? history.readCommit(0) : null;
   let nextCommit = 0;
   /** Assignments and commits recorded before poll `poll`, in order. */
   const catchUp = (poll: number): void => {
     while (true) {
-      const a = assigns[nextAssign];
-      const c = commits[nextCommit];
-      const aDue = a !== undefined && a.beforePoll <= poll;
-      const cDue = c !== undefined && c.beforePoll <= poll;
+      const aDue = assign !== null && nextAssign < history.assignCount && assign.beforePoll <= poll;
+      const cDue = commit !== null && nextCommit < history.commitCount && commit.beforePoll <= poll;
       if (!aDue && !cDue) return;
       // Between two polls an assignment and a commit keep their recording order (assignment first on a tie: rare).
       if (aDue) {
-        nextAssign++;
-        for (const tp of a.tps) cursorOf(tp, a.process).last = -1;
+        for (const tp of assign.topicPartitionIds) cursorOf(tp, assign.process).last = -1;
+        if (++nextAssign < history.assignCount) history.readAssign(nextAssign, assign);
       } else {
-        nextCommit++;
-        checkCommit(c!);
+        if (commit!.ok) checkCommit(commit!);
+        if (++nextCommit < history.commitCount) history.readCommit(nextCommit, commit!);
       }
     }
   };
-  const checkCommit = (c: (typeof commits)[number]): void => {
-    const p = partitions[c.tp];
-    const cursor = cursors[c.tp]?.get(c.process);
+  const checkCommit = (c: Readonly<CommitView>): void => {
+    const tp = c.topicPartitionId;
+    const p = partitions[tp];
+    const cursor = cursors[tp]?.get(c.process);
     if (!p || !cursor || cursor.last < 0 || c.offset <= cursor.last + 1) return;
     const skipped = p.between(cursor.last, c.offset);
     if (skipped === 0) return;
     const first = p.firstAbove(cursor.last);
     report("commit-skip", {
-      atMicros: c.atMicros, topic: tps.topic(c.tp), partition: tps.partition(c.tp), offset: first, valueId: p.valueAt.get(first),
-      detail: `${c.process} committed offset ${c.offset} of ${tps.label(c.tp)} having polled up to offset ${cursor.last} in this assignment: ${skipped} known offset(s) from ${first} committed unread`,
+      atMicros: c.atMicros, topic: c.topic, partition: c.partition, offset: first, valueId: p.valueAt.get(first),
+      detail: `${c.process} committed offset ${c.offset} of ${tps.label(tp)} having polled up to offset ${cursor.last} in this assignment: ${skipped} known offset(s) from ${first} committed unread`,
     });
   };
   history.forEachPolledRecord((r) => {
