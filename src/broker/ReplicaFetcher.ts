@@ -113,7 +113,9 @@ export class ReplicaFetcher {
   /** The partitions in `phase` that are not waiting out a back-off. */
   private inPhase(phase: Phase): Partition[] {
     const now = this.host.ctx.now;
-    return [...this.partitions].filter(([, s]) => s.phase === phase && s.delayedUntilMicros <= now).map(([p]) => p);
+    const out: Partition[] = [];
+    for (const [p, s] of this.partitions) if (s.phase === phase && s.delayedUntilMicros <= now) out.push(p);
+    return out;
   }
 
   private currentEpoch(p: Partition): number {

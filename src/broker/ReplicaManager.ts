@@ -59,6 +59,8 @@ const key = (topic: string, partition: number): string => `${topic}-${partition}
  */
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
+  /** The same replicas by topic, then partition number: lookups on the fetch path build no string. */
+  private readonly byTopic = new Map<string, (Partition | undefined)[]>();
   private controllerEpoch = -1;
   /** acks=all produces in purgatory, by the partitions they wait on. */
   private readonly delayedProduces = new Map<Partition, DelayedProduce[]>();
@@ -78,7 +80,11 @@ export class ReplicaManager {
   }
 
   partition(topic: string, partition: number): Partition | undefined {
-    return this.partitions.get(key(topic, partition));
+    return this.lookup(topic, partition);
+  }
+
+  private lookup(topic: string, partition: number): Partition | undefined {
+    return this.byTopic.get(topic)?.[partition];
   }
 
   allPartitions(): Partition[] {
@@ -154,6 +160,9 @@ export class ReplicaManager {
       if (hw !== undefined) log.updateHighWatermark(hw);
       p = new Partition(topic, partition, this.brokerId, log, options);
       this.partitions.set(k, p);
+      let ofTopic = this.byTopic.get(topic);
+      if (!ofTopic) this.byTopic.set(topic, (ofTopic = []));
+      ofTopic[partition] = p;
     }
     return p;
   }
@@ -192,7 +201,7 @@ export class ReplicaManager {
       send();
     });
     for (const entry of entries) {
-      const p = this.partitions.get(key(entry.topic, entry.partition));
+      const p = this.lookup(entry.topic, entry.partition);
       if (!p) {
         delayed.addReady(failed(entry.topic, entry.partition, "UNKNOWN_TOPIC_OR_PARTITION"));
         continue;
@@ -219,7 +228,7 @@ export class ReplicaManager {
 
   /** Every record of a partition's local log, in offset order (the group coordinator's load). */
   readAll(topic: string, partition: number): KafkaRecord[] {
-    const p = this.partitions.get(key(topic, partition));
+    const p = this.lookup(topic, partition);
     if (!p) return [];
     const out: KafkaRecord[] = [];
     let offset = p.log.logStartOffset;
@@ -260,18 +269,28 @@ export class ReplicaManager {
   handleFetch(from: string, req: FetchRequest): void {
     const { ctx } = this.host;
     const follower = req.replicaId !== CONSUMER_REPLICA_ID;
-    const errors = new Map<string, KafkaError>();
+    const n = req.partitions.length;
+    // Resolved once: replicas are never removed, so a waiting fetch keeps its partitions.
+    const resolved: (Partition | undefined)[] = new Array(n);
+    // A partition's error found before the read (null: none); any error answers at once.
+    const errors: (KafkaError | null)[] = new Array(n);
+    let anyError = false;
     // Kafka reads before it records a follower's progress, so an answer sent at once carries
     // the high watermark as it was before this fetch moved it: followers learn it a fetch later.
-    const hwAtRead = new Map<string, number>();
-    for (const fp of req.partitions) {
-      const p = this.partitions.get(key(fp.topic, fp.partition));
+    const hwAtRead: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const fp = req.partitions[i]!;
+      const p = this.lookup(fp.topic, fp.partition);
+      resolved[i] = p;
       const error = this.checkLeader(p, fp.currentLeaderEpoch);
       if (error !== "NONE" || !p) {
-        errors.set(key(fp.topic, fp.partition), error);
+        errors[i] = error;
+        anyError = true;
+        hwAtRead[i] = -1;
         continue;
       }
-      hwAtRead.set(key(fp.topic, fp.partition), p.highWatermark);
+      errors[i] = null;
+      hwAtRead[i] = p.highWatermark;
       // An out-of-range fetch fails its read, and Kafka then leaves the follower's state alone.
       if (follower && fp.fetchOffset >= p.log.logStartOffset && fp.fetchOffset <= p.log.logEndOffset) {
         p.updateFollowerFetchState(req.replicaId, fp.fetchOffset, ctx.now);
@@ -279,18 +298,19 @@ export class ReplicaManager {
         if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
       }
     }
-    const answer = (hws?: ReadonlyMap<string, number>) => {
-      const partitions = this.readForFetch(req, follower, errors, hws);
-      const bytes = partitions.reduce((n, r) => n + r.batches.reduce((m, b) => m + b.sizeBytes, 0), 0);
+    const answer = (hws: readonly number[] | null) => {
+      const partitions = this.readForFetch(req, resolved, follower, errors, hws);
+      let bytes = 0;
+      for (const r of partitions) for (const b of r.batches) bytes += b.sizeBytes;
       this.host.respond(from, { type: "kafka.fetch.response", correlationId: req.correlationId, partitions }, 64 + bytes);
     };
-    const ready = () => errors.size > 0 || this.availableBytes(req, follower) >= req.minBytes;
+    const ready = () => anyError || this.availableBytes(req, resolved, follower) >= req.minBytes;
     if (req.maxWaitMicros <= 0 || ready()) {
       answer(hwAtRead);
       return;
     }
     // A fetch that waits reads again when it completes, with the high watermark of that moment.
-    const delayed = new DelayedFetch(ctx, ready, () => answer());
+    const delayed = new DelayedFetch(ctx, ready, () => answer(null));
     delayed.start(req.maxWaitMicros);
     this.delayedFetches.push(delayed);
   }
@@ -302,32 +322,48 @@ export class ReplicaManager {
     for (const d of waiting) if (!d.tryComplete()) this.delayedFetches.push(d);
   }
 
-  private availableBytes(req: FetchRequest, follower: boolean): number {
+  private availableBytes(req: FetchRequest, resolved: readonly (Partition | undefined)[], follower: boolean): number {
     let bytes = 0;
-    for (const fp of req.partitions) {
-      const p = this.partitions.get(key(fp.topic, fp.partition));
+    for (let i = 0; i < resolved.length; i++) {
+      const fp = req.partitions[i]!;
+      const p = resolved[i];
       if (!p || !p.isLeader) return Infinity; // leadership moved: answer now
-      const upper = follower ? p.log.logEndOffset : p.highWatermark;
+      const log = p.log;
+      const upper = follower ? log.logEndOffset : p.highWatermark;
       if (upper > fp.fetchOffset) bytes += 1; // something to read; sizes are checked on read
-      if (fp.fetchOffset > p.log.logEndOffset || fp.fetchOffset < p.log.logStartOffset) return Infinity;
+      if (fp.fetchOffset > log.logEndOffset || fp.fetchOffset < log.logStartOffset) return Infinity;
     }
     return bytes;
   }
 
-  private readForFetch(req: FetchRequest, follower: boolean, errors: Map<string, KafkaError>, hws?: ReadonlyMap<string, number>): FetchPartitionResponse[] {
+  private readForFetch(
+    req: FetchRequest,
+    resolved: readonly (Partition | undefined)[],
+    follower: boolean,
+    errors: readonly (KafkaError | null)[],
+    hws: readonly number[] | null,
+  ): FetchPartitionResponse[] {
     let budget = req.maxBytes;
-    return req.partitions.map((fp) => {
-      const p = this.partitions.get(key(fp.topic, fp.partition));
-      const known = errors.get(key(fp.topic, fp.partition));
-      const error = known ?? this.checkLeader(p, fp.currentLeaderEpoch);
-      if (error !== "NONE" || !p) return emptyFetch(fp.topic, fp.partition, error);
+    const out: FetchPartitionResponse[] = new Array(resolved.length);
+    for (let i = 0; i < resolved.length; i++) {
+      const fp = req.partitions[i]!;
+      const p = resolved[i];
+      const error = errors[i] ?? this.checkLeader(p, fp.currentLeaderEpoch);
+      if (error !== "NONE" || !p) {
+        out[i] = emptyFetch(fp.topic, fp.partition, error);
+        continue;
+      }
       const upper = follower ? p.log.logEndOffset : p.highWatermark;
       const read = p.log.read(fp.fetchOffset, Math.min(fp.maxBytes, Math.max(budget, 1)), upper);
-      if (read === "OFFSET_OUT_OF_RANGE") return emptyFetch(fp.topic, fp.partition, "OFFSET_OUT_OF_RANGE", p);
+      if (read === "OFFSET_OUT_OF_RANGE") {
+        out[i] = emptyFetch(fp.topic, fp.partition, "OFFSET_OUT_OF_RANGE", p);
+        continue;
+      }
       for (const b of read) budget -= b.sizeBytes;
-      const highWatermark = hws?.get(key(fp.topic, fp.partition)) ?? p.highWatermark;
-      return { topic: fp.topic, partition: fp.partition, error: "NONE", highWatermark, logStartOffset: p.log.logStartOffset, batches: read };
-    });
+      const highWatermark = hws !== null ? hws[i]! : p.highWatermark;
+      out[i] = { topic: fp.topic, partition: fp.partition, error: "NONE", highWatermark, logStartOffset: p.log.logStartOffset, batches: read };
+    }
+    return out;
   }
 
   /** The leader checks of Fetch, ListOffsets and OffsetsForLeaderEpoch, with KIP-320 fencing. */
@@ -344,7 +380,7 @@ export class ReplicaManager {
 
   handleListOffsets(from: string, req: ListOffsetsRequest): void {
     const partitions = req.partitions.map((lp) => {
-      const p = this.partitions.get(key(lp.topic, lp.partition));
+      const p = this.lookup(lp.topic, lp.partition);
       const error = this.checkLeader(p, lp.currentLeaderEpoch);
       if (error !== "NONE" || !p) return { topic: lp.topic, partition: lp.partition, error, offset: -1, leaderEpoch: -1 };
       // Consumers see the high watermark as the end; replicas see the log end.
@@ -358,7 +394,7 @@ export class ReplicaManager {
   handleOffsetsForLeaderEpoch(from: string, req: OffsetsForLeaderEpochRequest): void {
     const kip279 = this.host.options.behaviour.truncation === "leader-epoch-kip279";
     const partitions: EpochEndOffset[] = req.partitions.map((ep) => {
-      const p = this.partitions.get(key(ep.topic, ep.partition));
+      const p = this.lookup(ep.topic, ep.partition);
       const error = this.checkLeader(p, ep.currentLeaderEpoch);
       if (error !== "NONE" || !p) return { topic: ep.topic, partition: ep.partition, error, leaderEpoch: UNDEFINED_EPOCH, endOffset: -1 };
       const answer = p.log.endOffsetForEpoch(ep.leaderEpoch, kip279);

@@ -8,7 +8,7 @@ import { utf8Length } from "../partitioner/murmur2.ts";
 import { Partitioner } from "../partitioner/Partitioner.ts";
 import { BufferPool } from "./BufferPool.ts";
 import { IdempotenceManager } from "./IdempotenceManager.ts";
-import type { PendingRecord, ProduceCallback, ProduceResult, ProducerBatch } from "./ProducerBatch.ts";
+import type { PendingRecord, ProduceCallback, ProducerBatch } from "./ProducerBatch.ts";
 import { producerOptions, type ProducerOptions } from "./ProducerOptions.ts";
 import { RecordAccumulator } from "./RecordAccumulator.ts";
 import { Sender, type BatchCompletions } from "./Sender.ts";
@@ -151,8 +151,7 @@ export class KafkaProducer {
       return this.failSoon(input.topic, entry, "RECORD_TOO_LARGE");
     }
     this.metadata.addTopic(input.topic);
-    const send: BlockedSend = { topic: input.topic, entry, deadlineMicros: now + this.options.maxBlockMicros };
-    if (this.blocked.length > 0 || !this.place(send)) this.block(send);
+    if (this.blocked.length > 0 || !this.place(input.topic, entry)) this.block({ topic: input.topic, entry, deadlineMicros: now + this.options.maxBlockMicros });
   }
 
   /** Refuses further sends (they fail with PRODUCER_CLOSED); what was accepted is still sent. */
@@ -179,8 +178,7 @@ export class KafkaProducer {
   // ---- placing records --------------------------------------------------------------------
 
   /** Partitions the record and appends it; false when it must wait (no metadata yet, or no memory). */
-  private place(send: BlockedSend): boolean {
-    const { topic, entry } = send;
+  private place(topic: string, entry: PendingRecord): boolean {
     const partitionCount = this.metadata.partitionCount(topic);
     if (partitionCount === undefined) {
       // Kafka's waitOnMetadata: keep asking (within the back-off) until max.block.ms.
@@ -189,13 +187,13 @@ export class KafkaProducer {
     }
     const layout = { partitionCount, available: this.metadata.availablePartitions(topic) };
     const key = entry.record.key;
-    let tp = { topic, partition: this.partitioner.partition(topic, key, layout) };
-    if (this.accumulator.tryAppend(tp, entry)) return true;
+    let partition = this.partitioner.partition(topic, key, layout);
+    if (this.accumulator.tryAppend(topic, partition, entry)) return true;
     if (key === null && this.partitioner.switchesOnNewBatch) {
       // KIP-480: a keyless record that would open a new batch switches the sticky partition.
-      this.partitioner.onNewBatch(topic, layout, tp.partition);
-      tp = { topic, partition: this.partitioner.partition(topic, key, layout) };
-      if (this.accumulator.tryAppend(tp, entry)) return true;
+      this.partitioner.onNewBatch(topic, layout, partition);
+      partition = this.partitioner.partition(topic, key, layout);
+      if (this.accumulator.tryAppend(topic, partition, entry)) return true;
     }
     const reserve = this.accumulator.reserveFor(BATCH_OVERHEAD_BYTES + entry.record.sizeBytes);
     if (!this.pool.tryAllocate(reserve)) {
@@ -203,7 +201,7 @@ export class KafkaProducer {
       return false;
     }
     this.blockedOnMemory = false;
-    this.accumulator.appendToNewBatch(tp, entry, reserve, this.ctx.now);
+    this.accumulator.appendToNewBatch({ topic, partition }, entry, reserve, this.ctx.now);
     this.sender.wakeup();
     return true;
   }
@@ -216,7 +214,7 @@ export class KafkaProducer {
   /** Places waiting sends in order while they fit. */
   private unblock(): void {
     if (this.blocked.length === 0) return;
-    while (this.blocked.length > 0 && this.place(this.blocked[0]!)) this.blocked.shift();
+    while (this.blocked.length > 0 && this.place(this.blocked[0]!.topic, this.blocked[0]!.entry)) this.blocked.shift();
     if (this.blocked.length === 0) this.blockedOnMemory = false;
     this.armBlockTimer();
   }
@@ -245,18 +243,24 @@ export class KafkaProducer {
   // ---- completing records -----------------------------------------------------------------
 
   private readonly completions: BatchCompletions = {
-    succeeded: (batch, baseOffset) => this.batchDone(batch, (i) => ({ offset: baseOffset < 0 ? -1 : baseOffset + i })),
-    failed: (batch, error) => this.batchDone(batch, () => ({ error, maybeWritten: batch.mayHaveWritten })),
+    succeeded: (batch, baseOffset) => this.batchDone(batch, baseOffset, null),
+    failed: (batch, error) => this.batchDone(batch, -1, { error, maybeWritten: batch.mayHaveWritten }),
     retried: () => {
       this.stats.retries++;
     },
     memoryExhausted: () => this.blockedOnMemory && this.blocked.length > 0,
   };
 
-  private batchDone(batch: ProducerBatch, outcome: (index: number) => RecordOutcome): void {
+  /** Completes every record of a batch: acknowledged at baseOffset + i (-1 with acks=0), or failed when `failure` is given. */
+  private batchDone(batch: ProducerBatch, baseOffset: number, failure: Failure | null): void {
     batch.done = true;
     this.pool.release(batch.reservedBytes);
-    batch.entries.forEach((entry, i) => this.finishRecord(batch.tp.topic, batch.tp.partition, entry, outcome(i)));
+    const { topic, partition } = batch.tp;
+    const entries = batch.entries;
+    for (let i = 0; i < entries.length; i++) {
+      if (failure !== null) this.finishRecord(topic, partition, entries[i]!, failure);
+      else this.finishRecord(topic, partition, entries[i]!, baseOffset < 0 ? -1 : baseOffset + i);
+    }
     this.unblock();
   }
 
@@ -264,21 +268,23 @@ export class KafkaProducer {
     this.ctx.setTimer(0, "producer.fail-fast", () => this.finishRecord(topic, -1, entry, { error, maybeWritten: false }));
   }
 
-  private finishRecord(topic: string, partition: number, entry: PendingRecord, outcome: RecordOutcome): void {
-    const { record } = entry;
+  /** Ends one record: acknowledged at `outcome` (an offset, -1 with acks=0), or failed. */
+  private finishRecord(topic: string, partition: number, entry: PendingRecord, outcome: number | Failure): void {
+    const { record, callback } = entry;
     const latencyMicros = this.ctx.now - record.createdAtMicros;
-    let result: ProduceResult;
-    if ("offset" in outcome) {
+    if (typeof outcome === "number") {
       this.stats.acknowledged++;
-      this.extras.observer?.acknowledged?.(record, topic, partition, outcome.offset, latencyMicros);
-      result = { ok: true, topic, partition, offset: outcome.offset };
+      this.extras.observer?.acknowledged?.(record, topic, partition, outcome, latencyMicros);
+      callback?.({ ok: true, topic, partition, offset: outcome });
     } else {
       this.stats.failed++;
       this.extras.observer?.failed?.(record, topic, partition, outcome.error, outcome.maybeWritten, latencyMicros);
-      result = { ok: false, topic, partition, error: outcome.error, maybeWritten: outcome.maybeWritten };
+      callback?.({ ok: false, topic, partition, error: outcome.error, maybeWritten: outcome.maybeWritten });
     }
-    entry.callback?.(result);
   }
 }
 
-type RecordOutcome = { offset: number } | { error: ClientError; maybeWritten: boolean };
+interface Failure {
+  readonly error: ClientError;
+  readonly maybeWritten: boolean;
+}

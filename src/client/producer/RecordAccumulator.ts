@@ -28,14 +28,16 @@ export interface ReadyCheck {
  */
 export class RecordAccumulator {
   private readonly queues = new Map<string, ProducerBatch[]>();
+  /** The same queues by topic and partition number: the per-record append builds no key string. */
+  private readonly queuesByTopic = new Map<string, ProducerBatch[][]>();
   private readonly muted = new Set<string>();
   private readonly drainIndex = new Map<number, number>();
 
   constructor(private readonly options: AccumulatorOptions) {}
 
   /** Appends to the open batch at the tail of the partition's queue; false when a new batch is needed. */
-  tryAppend(tp: TopicPartition, entry: PendingRecord): boolean {
-    const queue = this.queues.get(tpKey(tp));
+  tryAppend(topic: string, partition: number, entry: PendingRecord): boolean {
+    const queue = this.queuesByTopic.get(topic)?.[partition];
     const last = queue?.[queue.length - 1];
     return last !== undefined && last.tryAppend(entry, this.options.batchSizeBytes);
   }
@@ -50,13 +52,21 @@ export class RecordAccumulator {
     const key = tpKey(tp);
     const batch = new ProducerBatch(tp, key, now, reservedBytes);
     batch.tryAppend(entry, this.options.batchSizeBytes);
+    this.queueOf(tp, key).push(batch);
+    return batch;
+  }
+
+  /** The partition's queue, made on first use (queues are never removed). */
+  private queueOf(tp: TopicPartition, key: string): ProducerBatch[] {
     let queue = this.queues.get(key);
     if (!queue) {
       queue = [];
       this.queues.set(key, queue);
+      let ofTopic = this.queuesByTopic.get(tp.topic);
+      if (!ofTopic) this.queuesByTopic.set(tp.topic, (ofTopic = []));
+      ofTopic[tp.partition] = queue;
     }
-    queue.push(batch);
-    return batch;
+    return queue;
   }
 
   /** True when the partition's last batch is open (a record would join it rather than open a new one). */
@@ -145,11 +155,7 @@ export class RecordAccumulator {
   reenqueue(batch: ProducerBatch, now: Micros): void {
     batch.attempts++;
     batch.lastAttemptMicros = now;
-    let queue = this.queues.get(batch.key);
-    if (!queue) {
-      queue = [];
-      this.queues.set(batch.key, queue);
-    }
+    const queue = this.queueOf(batch.tp, batch.key);
     let at = 0;
     if (batch.hasSequence) {
       while (at < queue.length && queue[at]!.hasSequence && queue[at]!.baseSequence < batch.baseSequence) at++;
