@@ -7,6 +7,7 @@ export class Fingerprint {
   private hi = 0x6a09e667 | 0;
   private lo = 0xbb67ae85 | 0;
   private count = 0;
+  private readonly nameHashes = new Map<string, number>();
 
   /** Folds one 32-bit word (or the low and high parts of a safe integer). */
   fold(word: number): void {
@@ -28,6 +29,16 @@ export class Fingerprint {
 
   foldString(s: string): void {
     this.fold(hashString(s));
+  }
+
+  /**
+   * The same as foldString for a string from a small set (message types, event kinds):
+   * its hash is computed once and looked up after, since every delivery folds one.
+   */
+  foldName(s: string): void {
+    let h = this.nameHashes.get(s);
+    if (h === undefined) this.nameHashes.set(s, (h = hashString(s)));
+    this.fold(h);
   }
 
   get words(): number {

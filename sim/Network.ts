@@ -257,7 +257,7 @@ export class Network {
     }
     const message = channel.shift();
     const fromName = this.sim.nodeAt(from).name;
-    this.sim.fingerprint.foldString(message.type);
+    this.sim.fingerprint.foldName(message.type);
     // Trace only: with `record` the fingerprint would depend on whether a trace is written.
     if (this.sim.tracing) this.sim.trace("deliver", target.name, { from: fromName, type: message.type });
     if (channel.length > 0) this.scheduleHead(channel);

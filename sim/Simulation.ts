@@ -160,8 +160,8 @@ export class Simulation {
    * verb, a reset): folds it into the fingerprint and hands it to the trace sink.
    */
   record(kind: string, node: string | undefined, detail?: Record<string, unknown>): void {
-    this.fingerprint.foldString(kind);
-    if (node !== undefined) this.fingerprint.foldString(node);
+    this.fingerprint.foldName(kind);
+    if (node !== undefined) this.fingerprint.foldName(node);
     this.fingerprint.foldInteger(this.nowMicros);
     if (this.traceSink) {
       const event: TraceEvent = { at: this.nowMicros, kind };
