@@ -1,5 +1,5 @@
 import { writeLinesToFile } from "./ChunkedFile.ts";
-import { type History, OpKind, type OpView, type PolledRecordView, type SendView } from "./History.ts";
+import { type History, OpKind, type OpView, type SendView } from "./History.ts";
 import { JepsenProcesses } from "./JepsenProcesses.ts";
 
 /**
@@ -117,14 +117,12 @@ class EdnWriter {
 
   private pollMap(poll: number): string {
     const byKey = new Map<number, string[]>();
-    const [first, end] = this.history.pollRecordRange(poll);
-    const r = {} as PolledRecordView;
-    for (let row = first; row < end; row++) {
-      this.history.readPolledRecord(row, r);
-      let pairs = byKey.get(r.topicPartitionId);
-      if (!pairs) byKey.set(r.topicPartitionId, (pairs = []));
-      pairs.push(`[${r.offset} ${r.valueId}]`);
-    }
+    const [firstRun, endRun] = this.history.pollRunRange(poll);
+    this.history.forEachPolledRun((run) => {
+      let pairs = byKey.get(run.topicPartitionId);
+      if (!pairs) byKey.set(run.topicPartitionId, (pairs = []));
+      for (let i = 0; i < run.count; i++) pairs.push(`[${run.firstOffset + i} ${this.history.runValueId(run.run, run.firstRecord + i)}]`);
+    }, firstRun, endRun);
     const entries = [...byKey].map(([key, pairs]) => `${key} [${pairs.join(" ")}]`);
     return `{${entries.join(", ")}}`;
   }

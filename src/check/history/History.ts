@@ -1,28 +1,16 @@
 import { assert } from "../../../sim/index.ts";
-import { Float64Column, Int32Column, Uint32Column, Uint8Column } from "./Columns.ts";
 import { Interner } from "./Interner.ts";
+import { OpKind, OpLog } from "./OpLog.ts";
+import { PackedColumn } from "./PackedColumn.ts";
+import { PolledRecords } from "./PolledRecords.ts";
+import { FAIL, INFO, OK, PENDING, Sends } from "./Sends.ts";
 import { TopicPartitions } from "./TopicPartitions.ts";
+
+export { OpKind } from "./OpLog.ts";
 
 /** How a send ended: acknowledged, failed for sure, outcome unknown (maybe written), or not yet. */
 export type SendCompletion = "ok" | "fail" | "info" | "pending";
 const COMPLETIONS: readonly SendCompletion[] = ["pending", "ok", "fail", "info"];
-const PENDING = 0;
-const OK = 1;
-const FAIL = 2;
-const INFO = 3;
-
-/** The kinds of rows in the operation log, in the order Jepsen would see them. */
-export const OpKind = {
-  sendInvoke: 0,
-  sendComplete: 1,
-  pollInvoke: 2,
-  pollOk: 3,
-  commitInvoke: 4,
-  commitComplete: 5,
-  assignInvoke: 6,
-  assignOk: 7,
-} as const;
-export type OpKind = (typeof OpKind)[keyof typeof OpKind];
 
 /** A record a poll returned, as the recorder takes it. */
 export interface PolledRecord {
@@ -107,10 +95,28 @@ export interface OpView {
 }
 
 /**
+ * A run of records one poll returned: one topic-partition, consecutive offsets
+ * (`firstOffset` .. `firstOffset + count - 1`), records `firstRecord` .. `firstRecord +
+ * count - 1`; `History.runValueId` gives each one's value. Reused by visitors.
+ */
+export interface PolledRunView {
+  run: number;
+  pollIndex: number;
+  processId: number;
+  atMicros: number;
+  topicPartitionId: number;
+  firstOffset: number;
+  firstRecord: number;
+  count: number;
+}
+
+/**
  * The client-visible history of a run in the style of Jepsen: every send, poll and commit
  * as an invoke and its completion (ok, fail, or info when the outcome is unknown). Stored
- * in typed-array columns (no object per record): a send costs about 60 bytes, a polled
- * record about 30. Keys, process names, topics, groups and topic-partitions are interned.
+ * in packed columns (no object per record; see PackedColumn): a send costs about 15 bytes,
+ * its place in the operation log one or two (OpLog), and a polled record one (PolledRecords
+ * keeps runs of consecutive offsets). Keys, process names, topics, groups and
+ * topic-partitions are interned.
  *
  * The recording methods are observer-shaped and do no I/O; writers (JsonLinesHistory,
  * EdnHistory) read it after the run.
@@ -123,72 +129,39 @@ export class History {
   private readonly groups = new Interner();
   readonly topicPartitions = new TopicPartitions(this.topics);
 
-  // The operation log, in order.
-  private readonly opKind = new Uint8Column();
-  private readonly opRow = new Uint32Column();
-
-  // Sends, one row each.
-  private readonly sendValueId = new Float64Column();
-  private readonly sendProcess = new Uint32Column();
-  private readonly sendTopic = new Uint32Column();
-  private readonly sendKey = new Uint32Column();
-  private readonly sendInvokedAt = new Float64Column();
-  private readonly sendCompletion = new Uint8Column();
-  private readonly sendTopicPartition = new Int32Column();
-  private readonly sendOffset = new Float64Column();
-  private readonly sendCompletedAt = new Float64Column();
-  /** Sends not yet completed: value id to row (bounded by what producers have in flight). */
-  private readonly pendingSends = new Map<number, number>();
-
-  // Polls, one row each; their records are rows pollFirstRecord[i] .. pollFirstRecord[i+1]-1.
-  private readonly pollProcess = new Uint32Column();
-  private readonly pollAt = new Float64Column();
-  private readonly pollFirstRecord = new Uint32Column();
-  private readonly recordPoll = new Uint32Column();
-  private readonly recordTopicPartition = new Uint32Column();
-  private readonly recordOffset = new Float64Column();
-  private readonly recordValueId = new Float64Column();
+  private readonly ops = new OpLog();
+  private readonly sends = new Sends();
+  private readonly polls = new PolledRecords();
 
   // Commits, one row each.
-  private readonly commitProcess = new Uint32Column();
-  private readonly commitAt = new Float64Column();
-  private readonly commitGroup = new Uint32Column();
-  private readonly commitTopicPartition = new Uint32Column();
-  private readonly commitOffset = new Float64Column();
-  private readonly commitGeneration = new Int32Column();
-  private readonly commitOk = new Uint8Column();
-  private readonly commitBeforePoll = new Uint32Column();
+  private readonly commitProcess = new PackedColumn();
+  private readonly commitAt = new PackedColumn();
+  private readonly commitGroup = new PackedColumn();
+  private readonly commitTopicPartition = new PackedColumn();
+  private readonly commitOffset = new PackedColumn();
+  private readonly commitGeneration = new PackedColumn();
+  private readonly commitOk = new PackedColumn();
+  private readonly commitBeforePoll = new PackedColumn();
 
   // Assignments, one row each; their partitions are rows assignFirst[i] .. assignFirst[i+1]-1.
-  private readonly assignProcess = new Uint32Column();
-  private readonly assignAt = new Float64Column();
-  private readonly assignBeforePoll = new Uint32Column();
-  private readonly assignFirst = new Uint32Column();
-  private readonly assignTopicPartition = new Uint32Column();
+  private readonly assignProcess = new PackedColumn();
+  private readonly assignAt = new PackedColumn();
+  private readonly assignBeforePoll = new PackedColumn();
+  private readonly assignFirst = new PackedColumn();
+  private readonly assignTopicPartition = new PackedColumn();
 
   // ---- recording ----
 
   /** A producer's send() accepted the record (Jepsen's invoke of [:send k v]). */
   sendInvoked(process: string, atMicros: number, topic: string, key: string | null, valueId: number): void {
-    assert(!this.pendingSends.has(valueId), () => `history: value ${valueId} sent twice`);
-    const row = this.sendValueId.push(valueId);
-    this.sendProcess.push(this.processes.intern(process));
-    this.sendTopic.push(this.topics.intern(topic));
-    this.sendKey.push(key === null ? 0 : this.keys.intern(key) + 1);
-    this.sendInvokedAt.push(atMicros);
-    this.sendCompletion.push(PENDING);
-    this.sendTopicPartition.push(-1);
-    this.sendOffset.push(-1);
-    this.sendCompletedAt.push(-1);
-    this.pendingSends.set(valueId, row);
-    this.log(OpKind.sendInvoke, row);
+    this.sends.invoke(this.processes.intern(process), atMicros, this.topics.intern(topic), key === null ? 0 : this.keys.intern(key) + 1, valueId);
+    this.ops.append(OpKind.sendInvoke);
   }
 
   /** The send was acknowledged at `offset` of `partition` (offset -1 with acks=0). */
   sendOk(_process: string, atMicros: number, valueId: number, partition: number, offset: number): void {
-    const row = this.complete(valueId, atMicros, OK);
-    this.sendTopicPartition.set(row, this.topicPartitions.intern(this.topics.name(this.sendTopic.get(row)), partition));
-    this.sendOffset.set(row, offset);
+    const row = this.sends.complete(valueId, atMicros, OK, this.pendingTopicPartition(valueId, partition), offset);
+    this.ops.appendCompletion(row);
   }
 
   /**
@@ -196,29 +169,31 @@ export class History {
    * `partition` is the one the record was bound for, -1 when none was chosen.
    */
   sendFailed(_process: string, atMicros: number, valueId: number, maybeWritten: boolean, partition = -1): void {
-    const row = this.complete(valueId, atMicros, maybeWritten ? INFO : FAIL);
-    const topic = this.topics.name(this.sendTopic.get(row));
-    this.sendTopicPartition.set(row, this.topicPartitions.intern(topic, partition < 0 ? -1 : partition));
+    const tp = this.pendingTopicPartition(valueId, partition < 0 ? -1 : partition);
+    const row = this.sends.complete(valueId, atMicros, maybeWritten ? INFO : FAIL, tp, -1);
+    this.ops.appendCompletion(row);
+  }
+
+  /** The id of `partition` of the topic of the pending send of `valueId` (-1 when none is pending: complete refuses it). */
+  private pendingTopicPartition(valueId: number, partition: number): number {
+    const row = this.sends.pendingRow(valueId);
+    return row === undefined ? -1 : this.topicPartitions.internById(this.sends.topicId(row), partition);
   }
 
   /** A poll returned `records` (an invoke and its ok at the same instant; empty polls count). */
   polled(process: string, atMicros: number, records: readonly PolledRecord[]): void {
-    const poll = this.pollProcess.push(this.processes.intern(process));
-    this.pollAt.push(atMicros);
-    this.pollFirstRecord.push(this.recordPoll.length);
+    this.polls.startPoll(this.processes.intern(process), atMicros);
     for (const r of records) {
-      this.recordPoll.push(poll);
-      this.recordTopicPartition.push(this.topicPartitions.intern(r.topic, r.partition));
-      this.recordOffset.push(r.offset);
-      this.recordValueId.push(r.valueId);
+      assert(Number.isSafeInteger(r.valueId), () => `history: value id ${r.valueId} is not an integer`);
+      this.polls.add(this.topicPartitions.intern(r.topic, r.partition), r.offset, r.valueId);
     }
-    this.log(OpKind.pollInvoke, poll);
-    this.log(OpKind.pollOk, poll);
+    this.ops.append(OpKind.pollInvoke);
+    this.ops.append(OpKind.pollOk);
   }
 
   /** A consumer committed `offset` (the next to read) for a partition of `group`, and how it went. */
   commit(process: string, atMicros: number, group: string, topic: string, partition: number, offset: number, generation: number, ok: boolean): void {
-    const row = this.commitProcess.push(this.processes.intern(process));
+    this.commitProcess.push(this.processes.intern(process));
     this.commitAt.push(atMicros);
     this.commitGroup.push(this.groups.intern(group));
     this.commitTopicPartition.push(this.topicPartitions.intern(topic, partition));
@@ -226,8 +201,8 @@ export class History {
     this.commitGeneration.push(generation);
     this.commitOk.push(ok ? 1 : 0);
     this.commitBeforePoll.push(this.pollCount);
-    this.log(OpKind.commitInvoke, row);
-    this.log(OpKind.commitComplete, row);
+    this.ops.append(OpKind.commitInvoke);
+    this.ops.append(OpKind.commitComplete);
   }
 
   /**
@@ -237,47 +212,36 @@ export class History {
    * one assignment only.
    */
   assigned(process: string, atMicros: number, partitions: readonly { readonly topic: string; readonly partition: number }[]): void {
-    const row = this.assignProcess.push(this.processes.intern(process));
+    this.assignProcess.push(this.processes.intern(process));
     this.assignAt.push(atMicros);
     this.assignBeforePoll.push(this.pollCount);
     this.assignFirst.push(this.assignTopicPartition.length);
     for (const p of partitions) this.assignTopicPartition.push(this.topicPartitions.intern(p.topic, p.partition));
-    this.log(OpKind.assignInvoke, row);
-    this.log(OpKind.assignOk, row);
-  }
-
-  private complete(valueId: number, atMicros: number, completion: number): number {
-    const row = this.pendingSends.get(valueId);
-    assert(row !== undefined, () => `history: value ${valueId} completed without a pending send`);
-    this.pendingSends.delete(valueId);
-    this.sendCompletion.set(row, completion);
-    this.sendCompletedAt.set(row, atMicros);
-    this.log(OpKind.sendComplete, row);
-    return row;
-  }
-
-  private log(kind: OpKind, row: number): void {
-    this.opKind.push(kind);
-    this.opRow.push(row);
+    this.ops.append(OpKind.assignInvoke);
+    this.ops.append(OpKind.assignOk);
   }
 
   // ---- counts ----
 
   /** Operations in the log (invokes and completions). */
   get opCount(): number {
-    return this.opKind.length;
+    return this.ops.length;
   }
   get sendCount(): number {
-    return this.sendValueId.length;
+    return this.sends.count;
   }
   get pendingSendCount(): number {
-    return this.pendingSends.size;
+    return this.sends.pendingCount;
   }
   get pollCount(): number {
-    return this.pollProcess.length;
+    return this.polls.pollCount;
   }
   get polledRecordCount(): number {
-    return this.recordPoll.length;
+    return this.polls.recordCount;
+  }
+  /** Runs of polled records (see PolledRunView). */
+  get polledRunCount(): number {
+    return this.polls.runCount;
   }
   get commitCount(): number {
     return this.commitProcess.length;
@@ -289,19 +253,14 @@ export class History {
   /** Sends by how they ended. */
   sendCounts(): Record<SendCompletion, number> {
     const counts: Record<SendCompletion, number> = { ok: 0, fail: 0, info: 0, pending: 0 };
-    const completions = this.sendCompletion.view();
-    for (let i = 0; i < completions.length; i++) counts[COMPLETIONS[completions[i]!]!]++;
+    for (let row = 0; row < this.sendCount; row++) counts[COMPLETIONS[this.sends.completionOf(row)]!]++;
     return counts;
   }
 
   /** Bytes held by the columns (used and spare capacity), for the memory budget. */
   get columnBytes(): number {
-    let bytes = 0;
-    for (const value of Object.values(this)) {
-      if (value instanceof Float64Column || value instanceof Uint32Column || value instanceof Int32Column || value instanceof Uint8Column) {
-        bytes += value.capacityBytes;
-      }
-    }
+    let bytes = this.ops.capacityBytes + this.sends.capacityBytes + this.polls.capacityBytes;
+    for (const value of Object.values(this)) if (value instanceof PackedColumn) bytes += value.capacityBytes;
     return bytes;
   }
 
@@ -315,6 +274,31 @@ export class History {
     return this.processes.all();
   }
 
+  // ---- reading sends by row, without a view (for checkers) ----
+
+  sendValueId(row: number): number {
+    return this.sends.valueId(row);
+  }
+  sendProcessId(row: number): number {
+    return this.sends.processId(row);
+  }
+  /** True when send `row` was acknowledged. */
+  sendAcknowledged(row: number): boolean {
+    return this.sends.completionOf(row) === OK;
+  }
+  /** -1 while pending. */
+  sendTopicPartitionId(row: number): number {
+    return this.sends.topicPartitionId(row);
+  }
+  /** -1 when not known (not acknowledged, or acks=0). */
+  sendOffset(row: number): number {
+    return this.sends.offsetOf(row);
+  }
+  /** -1 while pending. */
+  sendCompletedAtMicros(row: number): number {
+    return this.sends.completedAtMicros(row);
+  }
+
   // ---- reading ----
 
   /** Visits every send in invoke order. The view is reused between calls. */
@@ -325,48 +309,94 @@ export class History {
 
   /** Fills `view` with send `row` and returns it. */
   readSend(row: number, view: SendView = emptySendView()): SendView {
-    const tp = this.sendTopicPartition.get(row);
-    const key = this.sendKey.get(row);
+    const s = this.sends;
+    const tp = s.topicPartitionId(row);
+    const key = s.keyId(row);
     view.row = row;
-    view.valueId = this.sendValueId.get(row);
-    view.process = this.processes.name(this.sendProcess.get(row));
-    view.topic = this.topics.name(this.sendTopic.get(row));
+    view.valueId = s.valueId(row);
+    view.process = this.processes.name(s.processId(row));
+    view.topic = this.topics.name(s.topicId(row));
     view.key = key === 0 ? null : this.keys.name(key - 1);
-    view.invokedAtMicros = this.sendInvokedAt.get(row);
-    view.completion = COMPLETIONS[this.sendCompletion.get(row)]!;
+    view.invokedAtMicros = s.invokedAtMicros(row);
+    view.completion = COMPLETIONS[s.completionOf(row)]!;
     view.topicPartitionId = tp;
     view.partition = tp < 0 ? -1 : this.topicPartitions.partition(tp);
-    view.offset = this.sendOffset.get(row);
-    view.completedAtMicros = this.sendCompletedAt.get(row);
+    view.offset = s.offsetOf(row);
+    view.completedAtMicros = s.completedAtMicros(row);
     return view;
   }
 
   /** Visits every polled record, poll by poll, in recording order. The view is reused. */
   forEachPolledRecord(visit: (record: Readonly<PolledRecordView>) => void): void {
     const view = emptyPolledRecordView();
-    for (let row = 0; row < this.polledRecordCount; row++) visit(this.readPolledRecord(row, view));
+    this.forEachPolledRun((run) => {
+      view.process = this.processes.name(run.processId);
+      view.pollIndex = run.pollIndex;
+      view.atMicros = run.atMicros;
+      view.topicPartitionId = run.topicPartitionId;
+      view.topic = this.topicPartitions.topic(run.topicPartitionId);
+      view.partition = this.topicPartitions.partition(run.topicPartitionId);
+      for (let i = 0; i < run.count; i++) {
+        view.offset = run.firstOffset + i;
+        view.valueId = this.polls.valueId(run.run, run.firstRecord + i);
+        visit(view);
+      }
+    });
+  }
+
+  /** Visits every run of polled records (see PolledRunView), in recording order. The view is reused. */
+  forEachPolledRun(visit: (run: Readonly<PolledRunView>) => void, firstRun = 0, endRun = this.polledRunCount): void {
+    const view: PolledRunView = { run: 0, pollIndex: -1, processId: 0, atMicros: 0, topicPartitionId: 0, firstOffset: 0, firstRecord: 0, count: 0 };
+    for (let run = firstRun; run < endRun; run++) visit(this.readPolledRun(run, view));
+  }
+
+  /** Fills `view` with run `run` and returns it. */
+  readPolledRun(run: number, view: PolledRunView): PolledRunView {
+    const p = this.polls;
+    const poll = p.runPollOf(run);
+    if (poll !== view.pollIndex) {
+      view.pollIndex = poll;
+      view.processId = p.processId(poll);
+      view.atMicros = p.atMicros(poll);
+    }
+    view.run = run;
+    view.topicPartitionId = p.runTopicPartitionOf(run);
+    view.firstOffset = p.runFirstOffsetOf(run);
+    view.firstRecord = p.runFirstRecordOf(run);
+    view.count = p.runEndRecord(run) - view.firstRecord;
+    return view;
+  }
+
+  /** The value id of record `record` (a record of run `run`). */
+  runValueId(run: number, record: number): number {
+    return this.polls.valueId(run, record);
   }
 
   /** Fills `view` with polled record `row` (0 .. polledRecordCount-1). */
   readPolledRecord(row: number, view: PolledRecordView = emptyPolledRecordView()): PolledRecordView {
-    const poll = this.recordPoll.get(row);
-    const tp = this.recordTopicPartition.get(row);
-    view.process = this.processes.name(this.pollProcess.get(poll));
+    const p = this.polls;
+    const run = p.runOf(row);
+    const poll = p.runPollOf(run);
+    const tp = p.runTopicPartitionOf(run);
+    view.process = this.processes.name(p.processId(poll));
     view.pollIndex = poll;
-    view.atMicros = this.pollAt.get(poll);
+    view.atMicros = p.atMicros(poll);
     view.topicPartitionId = tp;
     view.topic = this.topicPartitions.topic(tp);
     view.partition = this.topicPartitions.partition(tp);
-    view.offset = this.recordOffset.get(row);
-    view.valueId = this.recordValueId.get(row);
+    view.offset = p.runFirstOffsetOf(run) + (row - p.runFirstRecordOf(run));
+    view.valueId = p.valueId(run, row);
     return view;
   }
 
   /** The rows of the records poll `poll` returned: [first, end). */
   pollRecordRange(poll: number): [first: number, end: number] {
-    const first = this.pollFirstRecord.get(poll);
-    const end = poll + 1 < this.pollCount ? this.pollFirstRecord.get(poll + 1) : this.polledRecordCount;
-    return [first, end];
+    return this.polls.pollRecords(poll);
+  }
+
+  /** The runs of records poll `poll` returned: [first, end). */
+  pollRunRange(poll: number): [first: number, end: number] {
+    return this.polls.pollRuns(poll);
   }
 
   /** Visits every commit in recording order. The view is reused. */
@@ -409,30 +439,30 @@ export class History {
   /** Visits the operation log in order (what the writers export). The view is reused. */
   forEachOp(visit: (op: Readonly<OpView>) => void): void {
     const view: OpView = { index: 0, kind: OpKind.sendInvoke, row: 0, atMicros: 0, processId: 0 };
-    for (let index = 0; index < this.opCount; index++) {
+    this.ops.forEach((index, kind, row) => {
       view.index = index;
-      view.kind = this.opKind.get(index) as OpKind;
-      view.row = this.opRow.get(index);
+      view.kind = kind;
+      view.row = row;
       this.fillOpTimeAndProcess(view);
       visit(view);
-    }
+    });
   }
 
   private fillOpTimeAndProcess(view: OpView): void {
     const row = view.row;
     switch (view.kind) {
       case OpKind.sendInvoke:
-        view.atMicros = this.sendInvokedAt.get(row);
-        view.processId = this.sendProcess.get(row);
+        view.atMicros = this.sends.invokedAtMicros(row);
+        view.processId = this.sends.processId(row);
         return;
       case OpKind.sendComplete:
-        view.atMicros = this.sendCompletedAt.get(row);
-        view.processId = this.sendProcess.get(row);
+        view.atMicros = this.sends.completedAtMicros(row);
+        view.processId = this.sends.processId(row);
         return;
       case OpKind.pollInvoke:
       case OpKind.pollOk:
-        view.atMicros = this.pollAt.get(row);
-        view.processId = this.pollProcess.get(row);
+        view.atMicros = this.polls.atMicros(row);
+        view.processId = this.polls.processId(row);
         return;
       case OpKind.commitInvoke:
       case OpKind.commitComplete:

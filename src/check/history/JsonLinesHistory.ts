@@ -1,5 +1,5 @@
 import { writeLinesToFile } from "./ChunkedFile.ts";
-import { type History, OpKind, type OpView, type PolledRecordView, type SendView } from "./History.ts";
+import { type History, OpKind, type OpView, type SendView } from "./History.ts";
 
 /**
  * The history as JSON lines, ksim's own form: one operation a line,
@@ -83,16 +83,15 @@ interface PartitionRecords {
 
 function pollValue(history: History, poll: number): PartitionRecords[] {
   const byPartition = new Map<number, PartitionRecords>();
-  const [first, end] = history.pollRecordRange(poll);
-  const r = {} as PolledRecordView;
-  for (let row = first; row < end; row++) {
-    history.readPolledRecord(row, r);
-    let entry = byPartition.get(r.topicPartitionId);
+  const tps = history.topicPartitions;
+  const [firstRun, endRun] = history.pollRunRange(poll);
+  history.forEachPolledRun((run) => {
+    let entry = byPartition.get(run.topicPartitionId);
     if (!entry) {
-      entry = { topic: r.topic, partition: r.partition, records: [] };
-      byPartition.set(r.topicPartitionId, entry);
+      entry = { topic: tps.topic(run.topicPartitionId), partition: tps.partition(run.topicPartitionId), records: [] };
+      byPartition.set(run.topicPartitionId, entry);
     }
-    entry.records.push([r.offset, r.valueId]);
-  }
+    for (let i = 0; i < run.count; i++) entry.records.push([run.firstOffset + i, history.runValueId(run.run, run.firstRecord + i)]);
+  }, firstRun, endRun);
   return [...byPartition.values()];
 }

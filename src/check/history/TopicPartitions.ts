@@ -1,4 +1,8 @@
+import { assert } from "../../../sim/index.ts";
 import { Interner } from "./Interner.ts";
+
+/** Partitions per topic the ids can tell apart (Kafka's own limit is far lower). */
+const PARTITION_SPAN = 1 << 20;
 
 /**
  * Topic-partitions to small integer ids, in order of first appearance in the recording.
@@ -8,19 +12,25 @@ import { Interner } from "./Interner.ts";
  * that no poll ever reads.
  */
 export class TopicPartitions {
-  private readonly ids = new Map<string, number>();
+  /** Keyed by topic id * PARTITION_SPAN + partition + 1: a number, no string per record. */
+  private readonly ids = new Map<number, number>();
   private readonly topicIds: number[] = [];
   private readonly partitions: number[] = [];
 
   constructor(private readonly topics: Interner) {}
 
   intern(topic: string, partition: number): number {
-    const topicId = this.topics.intern(topic);
-    const name = `${topicId}:${partition}`;
-    const known = this.ids.get(name);
+    return this.internById(this.topics.intern(topic), partition);
+  }
+
+  /** `intern` for a topic already interned, by its id. */
+  internById(topicId: number, partition: number): number {
+    assert(Number.isInteger(partition) && partition >= -1 && partition < PARTITION_SPAN - 1, () => `history: partition ${partition} out of range`);
+    const key = topicId * PARTITION_SPAN + partition + 1;
+    const known = this.ids.get(key);
     if (known !== undefined) return known;
     const id = this.partitions.length;
-    this.ids.set(name, id);
+    this.ids.set(key, id);
     this.topicIds.push(topicId);
     this.partitions.push(partition);
     return id;

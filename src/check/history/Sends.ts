@@ -1,0 +1,126 @@
+import { assert } from "../../../sim/index.ts";
+import { PackedColumn } from "./PackedColumn.ts";
+
+/** How a send ended, as stored: not yet, acknowledged, failed for sure, outcome unknown. */
+export const PENDING = 0;
+export const OK = 1;
+export const FAIL = 2;
+export const INFO = 3;
+
+/**
+ * A history's sends, one row each in invoke order, in packed columns (about 15 bytes a
+ * send). Each column is coded so that neighbouring rows hold close numbers:
+ * - a value id as its distance from its producer's first value id (the workload's ids are
+ *   the producer's index times a billion plus a sequence, so rows of several producers
+ *   stay within a few thousand of each other);
+ * - the completion time as the latency since the invoke (a few milliseconds), unless that
+ *   would not read back exactly (then kept aside, whole);
+ * - the topic-partition, offset and latency are blank until the completion sets them.
+ */
+export class Sends {
+  private readonly process = new PackedColumn();
+  private readonly topic = new PackedColumn();
+  /** 0 for the null key, else the key's interned id + 1. */
+  private readonly key = new PackedColumn();
+  private readonly valueIdFromFirst = new PackedColumn();
+  private readonly invokedAt = new PackedColumn();
+  private readonly completion = new PackedColumn();
+  private readonly topicPartition = new PackedColumn();
+  private readonly offset = new PackedColumn();
+  private readonly latency = new PackedColumn();
+  /** Completion times whose latency would not read back exactly (non-integer times): row to time. */
+  private readonly completedAtAside = new Map<number, number>();
+  /** Each process's first value id (by process id). */
+  private readonly firstValueId: number[] = [];
+  /** Sends not yet completed: value id to row (bounded by what producers have in flight). */
+  private readonly pending = new Map<number, number>();
+
+  get count(): number {
+    return this.process.length;
+  }
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  get capacityBytes(): number {
+    let bytes = 0;
+    for (const value of Object.values(this)) if (value instanceof PackedColumn) bytes += value.capacityBytes;
+    // A row and a time per completion kept aside (rare).
+    return bytes + this.completedAtAside.size * 16;
+  }
+
+  /** Records an invoke; returns its row. */
+  invoke(processId: number, atMicros: number, topicId: number, keyId: number, valueId: number): number {
+    assert(Number.isSafeInteger(valueId), () => `history: value id ${valueId} is not an integer`);
+    assert(!this.pending.has(valueId), () => `history: value ${valueId} sent twice`);
+    const first = (this.firstValueId[processId] ??= valueId);
+    const row = this.process.push(processId);
+    this.topic.push(topicId);
+    this.key.push(keyId);
+    this.valueIdFromFirst.push(valueId - first);
+    this.invokedAt.push(atMicros);
+    this.completion.push(PENDING);
+    this.topicPartition.pushBlank();
+    this.offset.pushBlank();
+    this.latency.pushBlank();
+    this.pending.set(valueId, row);
+    return row;
+  }
+
+  /** Records the completion of the pending send of `valueId`; returns its row. */
+  complete(valueId: number, atMicros: number, completion: number, topicPartitionId: number, offset: number): number {
+    const row = this.pending.get(valueId);
+    assert(row !== undefined, () => `history: value ${valueId} completed without a pending send`);
+    this.pending.delete(valueId);
+    this.completion.set(row, completion);
+    this.topicPartition.set(row, topicPartitionId);
+    this.offset.set(row, offset);
+    const invokedAt = this.invokedAt.get(row);
+    const latency = atMicros - invokedAt;
+    if (invokedAt + latency === atMicros) {
+      this.latency.set(row, latency);
+    } else {
+      this.latency.set(row, 0);
+      this.completedAtAside.set(row, atMicros);
+    }
+    return row;
+  }
+
+  /** The row of the pending send of `valueId`, undefined when none. */
+  pendingRow(valueId: number): number | undefined {
+    return this.pending.get(valueId);
+  }
+
+  processId(row: number): number {
+    return this.process.get(row);
+  }
+  topicId(row: number): number {
+    return this.topic.get(row);
+  }
+  keyId(row: number): number {
+    return this.key.get(row);
+  }
+  valueId(row: number): number {
+    return this.firstValueId[this.process.get(row)]! + this.valueIdFromFirst.get(row);
+  }
+  invokedAtMicros(row: number): number {
+    return this.invokedAt.get(row);
+  }
+  completionOf(row: number): number {
+    return this.completion.get(row);
+  }
+  /** -1 while pending. */
+  topicPartitionId(row: number): number {
+    return this.completion.get(row) === PENDING ? -1 : this.topicPartition.get(row);
+  }
+  /** -1 when not known (not acknowledged, or acks=0). */
+  offsetOf(row: number): number {
+    return this.completion.get(row) === OK ? this.offset.get(row) : -1;
+  }
+  /** -1 while pending. */
+  completedAtMicros(row: number): number {
+    if (this.completion.get(row) === PENDING) return -1;
+    const aside = this.completedAtAside.size > 0 ? this.completedAtAside.get(row) : undefined;
+    return aside ?? this.invokedAt.get(row) + this.latency.get(row);
+  }
+}
