@@ -1,6 +1,15 @@
-// A fuzz worker thread. The sources are TypeScript run through tsx's loader (as bin/ksim.js
-// does), and a worker thread needs the loader registered for itself.
-import { register } from "tsx/esm/api";
+// A fuzz worker thread. It loads ksim as bin/ksim.js does: the compiled bundle when one is fresh
+// (the parent has just checked or built it), else the TypeScript sources through tsx's loader,
+// which a worker thread needs registered for itself.
+import { freshBundle } from "../../../bin/compiled.js";
 
-register();
-await import("./seedWorkerMain.ts");
+const bundle = freshBundle();
+if (bundle !== null) {
+  const { serveSeeds } = await import(bundle);
+  serveSeeds();
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  const { serveSeeds } = await import("./seedWorkerMain.ts");
+  serveSeeds();
+}

@@ -1,9 +1,10 @@
-import { parentPort } from "node:worker_threads";
+import { parentPort, type MessagePort } from "node:worker_threads";
 import { runSeed, type SeedTask } from "./runSeed.ts";
 
 /** The body of a fuzz worker: runs each seed it is sent and posts back its outcome. */
-if (parentPort === null) throw new Error("seedWorkerMain runs in a worker thread");
-const port = parentPort;
-port.on("message", (task: SeedTask) => {
-  port.postMessage(runSeed(task));
-});
+export function serveSeeds(port: MessagePort | null = parentPort): void {
+  if (port === null) throw new Error("a fuzz worker serves seeds in a worker thread");
+  port.on("message", (task: SeedTask) => {
+    port.postMessage(runSeed(task));
+  });
+}
