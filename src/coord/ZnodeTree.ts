@@ -1,5 +1,4 @@
 import { PLANTED } from "../protocol/plantedBugs.ts";
-import { produce, type Draft } from "immer";
 import { assert } from "../../sim/index.ts";
 import type { ZkError } from "./errors.ts";
 import type { Zxid } from "./zxid.ts";
@@ -25,8 +24,8 @@ export interface SessionInfo {
 }
 
 /**
- * The committed state of the ensemble: an immutable (immer) value, so every committed
- * transaction yields a snapshot for free, shared by reference for resync and timelines.
+ * The committed state of the ensemble: an immutable value (frozen, copied on write), so every
+ * committed transaction yields a snapshot for free, shared by reference for resync and timelines.
  */
 export interface TreeState {
   readonly nodes: Readonly<Record<string, Znode>>;
@@ -66,16 +65,16 @@ export interface ApplyOutcome {
 /** Versions in requests: -1 matches any version, as in ZooKeeper. */
 export const ANY_VERSION = -1;
 
-export const EMPTY_TREE: TreeState = {
-  nodes: { "/": { data: "", version: 0, cversion: 0, ephemeralOwner: 0, czxid: 0, mzxid: 0, pzxid: 0, children: [] } },
-  sessions: {},
+export const EMPTY_TREE: TreeState = Object.freeze({
+  nodes: Object.freeze({ "/": Object.freeze({ data: "", version: 0, cversion: 0, ephemeralOwner: 0, czxid: 0, mzxid: 0, pzxid: 0, children: Object.freeze([]) }) }),
+  sessions: Object.freeze({}),
   lastZxid: 0,
-};
+});
 
-class OpFailed extends Error {
-  constructor(readonly index: number, readonly error: ZkError) {
-    super(error);
-  }
+/** An op that cannot apply: which one of its transaction, and ZooKeeper's error code. */
+interface OpFailure {
+  readonly failedAt: number;
+  readonly error: ZkError;
 }
 
 /**
@@ -89,10 +88,7 @@ export function applyTxn(state: TreeState, zxid: Zxid, txn: Txn): ApplyOutcome {
   switch (txn.kind) {
     case "createSession":
       return {
-        state: produce(state, (d) => {
-          d.sessions[String(txn.sessionId)] = { timeoutMicros: txn.timeoutMicros };
-          d.lastZxid = zxid;
-        }),
+        state: treeState(state.nodes, Object.freeze({ ...state.sessions, [String(txn.sessionId)]: Object.freeze({ timeoutMicros: txn.timeoutMicros }) }), zxid),
         results: [{ ok: true, path: "", version: 0 }],
         events: [],
       };
@@ -107,92 +103,81 @@ function closeSession(state: TreeState, zxid: Zxid, sessionId: number): ApplyOut
   const events: WatchEvent[] = [];
   const owned = PLANTED.ephemeralOutlivesSession
     ? [] // planted bug: the session's ephemerals stay behind
-    : Object.keys(state.nodes)
-        .filter((p) => state.nodes[p]!.ephemeralOwner === sessionId)
-        .sort();
-  const next = produce(state, (d) => {
-    for (const path of owned) removeNode(d, path, zxid, events);
-    delete d.sessions[String(sessionId)];
-    d.lastZxid = zxid;
-  });
-  return { state: next, results: [{ ok: true, path: "", version: 0 }], events };
+    : ephemeralsOf(state, sessionId);
+  const draft = new NodesDraft(state.nodes);
+  for (const path of owned) removeNode(draft, path, zxid, events);
+  const sessions = { ...state.sessions };
+  delete sessions[String(sessionId)];
+  return { state: treeState(draft.finish(), Object.freeze(sessions), zxid), results: [{ ok: true, path: "", version: 0 }], events };
 }
 
 function applyOps(state: TreeState, zxid: Zxid, txn: Extract<Txn, { kind: "ops" }>): ApplyOutcome {
   const sessionAlive = state.sessions[String(txn.sessionId)] !== undefined;
   const results: OpResult[] = [];
   const events: WatchEvent[] = [];
-  try {
-    const next = produce(state, (d) => {
-      txn.ops.forEach((op, index) => {
-        if (!sessionAlive) throw new OpFailed(index, "SESSIONEXPIRED");
-        results.push(applyOp(d, zxid, txn.sessionId, op, index, events));
-      });
-      d.lastZxid = zxid;
-    });
-    return { state: next, results, events };
-  } catch (e) {
-    if (!(e instanceof OpFailed)) throw e;
-    // All or nothing: the state is untouched; ops before the failure report rollback.
-    const failed: OpResult[] = txn.ops.map((_, i) => ({
-      ok: false,
-      error: i === e.index ? e.error : "RUNTIMEINCONSISTENCY",
-    }));
-    const unchanged = produce(state, (d) => {
-      d.lastZxid = zxid;
-    });
-    return { state: unchanged, results: txn.multi ? failed : [failed[e.index]!], events: [] };
+  const draft = new NodesDraft(state.nodes);
+  let failure: OpFailure | null = null;
+  for (let index = 0; index < txn.ops.length && failure === null; index++) {
+    const outcome = sessionAlive ? applyOp(draft, zxid, txn.sessionId, txn.ops[index]!, index, events) : { failedAt: index, error: "SESSIONEXPIRED" as const };
+    if ("failedAt" in outcome) failure = outcome;
+    else results.push(outcome);
   }
+  if (failure === null) return { state: treeState(draft.finish(), state.sessions, zxid), results, events };
+  // All or nothing: the draft is dropped, the nodes untouched; ops before the failure report rollback.
+  const failed: OpResult[] = txn.ops.map((_, i) => ({
+    ok: false,
+    error: i === failure.failedAt ? failure.error : "RUNTIMEINCONSISTENCY",
+  }));
+  return { state: treeState(state.nodes, state.sessions, zxid), results: txn.multi ? failed : [failed[failure.failedAt]!], events: [] };
 }
 
-function applyOp(d: Draft<TreeState>, zxid: Zxid, sessionId: number, op: Op, index: number, events: WatchEvent[]): OpResult {
+function applyOp(d: NodesDraft, zxid: Zxid, sessionId: number, op: Op, index: number, events: WatchEvent[]): OpResult | OpFailure {
   switch (op.op) {
     case "create":
       return createNode(d, zxid, sessionId, op, index, events);
     case "delete": {
-      const node = d.nodes[op.path];
-      if (!node || op.path === "/") throw new OpFailed(index, op.path === "/" ? "BADARGUMENTS" : "NONODE");
-      if (op.version !== ANY_VERSION && op.version !== node.version) throw new OpFailed(index, "BADVERSION");
-      if (node.children.length > 0) throw new OpFailed(index, "NOTEMPTY");
+      const node = d.get(op.path);
+      if (!node || op.path === "/") return { failedAt: index, error: op.path === "/" ? "BADARGUMENTS" : "NONODE" };
+      if (op.version !== ANY_VERSION && op.version !== node.version) return { failedAt: index, error: "BADVERSION" };
+      if (node.children.length > 0) return { failedAt: index, error: "NOTEMPTY" };
       removeNode(d, op.path, zxid, events);
       return { ok: true, path: op.path, version: node.version };
     }
     case "setData": {
-      const node = d.nodes[op.path];
-      if (!node) throw new OpFailed(index, "NONODE");
-      if (op.version !== ANY_VERSION && op.version !== node.version) throw new OpFailed(index, "BADVERSION");
-      node.data = op.data;
-      node.version += 1;
-      node.mzxid = zxid;
+      const node = d.get(op.path);
+      if (!node) return { failedAt: index, error: "NONODE" };
+      if (op.version !== ANY_VERSION && op.version !== node.version) return { failedAt: index, error: "BADVERSION" };
+      const version = node.version + 1;
+      d.set(op.path, { ...node, data: op.data, version, mzxid: zxid });
       events.push({ path: op.path, type: "dataChanged" });
-      return { ok: true, path: op.path, version: node.version };
+      return { ok: true, path: op.path, version };
     }
     case "check": {
-      const node = d.nodes[op.path];
-      if (!node) throw new OpFailed(index, "NONODE");
-      if (op.version !== ANY_VERSION && op.version !== node.version) throw new OpFailed(index, "BADVERSION");
+      const node = d.get(op.path);
+      if (!node) return { failedAt: index, error: "NONODE" };
+      if (op.version !== ANY_VERSION && op.version !== node.version) return { failedAt: index, error: "BADVERSION" };
       return { ok: true, path: op.path, version: node.version };
     }
   }
 }
 
 function createNode(
-  d: Draft<TreeState>,
+  d: NodesDraft,
   zxid: Zxid,
   sessionId: number,
   op: Extract<Op, { op: "create" }>,
   index: number,
   events: WatchEvent[],
-): OpResult {
-  if (!isValidPath(op.path) || op.path === "/") throw new OpFailed(index, "BADARGUMENTS");
+): OpResult | OpFailure {
+  if (!isValidPath(op.path) || op.path === "/") return { failedAt: index, error: "BADARGUMENTS" };
   const parentPath = parentOf(op.path);
-  const parent = d.nodes[parentPath];
-  if (!parent) throw new OpFailed(index, "NONODE");
-  if (parent.ephemeralOwner !== 0) throw new OpFailed(index, "NOCHILDRENFOREPHEMERALS");
+  const parent = d.get(parentPath);
+  if (!parent) return { failedAt: index, error: "NONODE" };
+  if (parent.ephemeralOwner !== 0) return { failedAt: index, error: "NOCHILDRENFOREPHEMERALS" };
   // Sequential names number from the parent's cversion, zero-padded to ten digits.
   const path = op.sequential ? `${op.path}${String(parent.cversion).padStart(10, "0")}` : op.path;
-  if (d.nodes[path]) throw new OpFailed(index, "NODEEXISTS");
-  d.nodes[path] = {
+  if (d.get(path)) return { failedAt: index, error: "NODEEXISTS" };
+  d.set(path, {
     data: op.data,
     version: 0,
     cversion: 0,
@@ -200,25 +185,60 @@ function createNode(
     czxid: zxid,
     mzxid: zxid,
     pzxid: zxid,
-    children: [],
-  };
+    children: Object.freeze([]),
+  });
   const name = path.slice(parentPath === "/" ? 1 : parentPath.length + 1);
-  parent.children = insertSorted(parent.children, name);
-  parent.cversion += 1;
-  parent.pzxid = zxid;
+  d.set(parentPath, { ...parent, children: Object.freeze(insertSorted(parent.children, name)), cversion: parent.cversion + 1, pzxid: zxid });
   events.push({ path, type: "created" }, { path: parentPath, type: "childrenChanged" });
   return { ok: true, path, version: 0 };
 }
 
-function removeNode(d: Draft<TreeState>, path: string, zxid: Zxid, events: WatchEvent[]): void {
+function removeNode(d: NodesDraft, path: string, zxid: Zxid, events: WatchEvent[]): void {
   const parentPath = parentOf(path);
-  const parent = d.nodes[parentPath]!;
+  const parent = d.get(parentPath)!;
   const name = path.slice(parentPath === "/" ? 1 : parentPath.length + 1);
-  parent.children = parent.children.filter((c) => c !== name);
-  parent.cversion += 1;
-  parent.pzxid = zxid;
-  delete d.nodes[path];
+  d.set(parentPath, { ...parent, children: Object.freeze(parent.children.filter((c) => c !== name)), cversion: parent.cversion + 1, pzxid: zxid });
+  d.remove(path);
   events.push({ path, type: "deleted" }, { path: parentPath, type: "childrenChanged" });
+}
+
+/** A committed state, frozen: snapshots are shared by reference, so nothing may change one. */
+function treeState(nodes: TreeState["nodes"], sessions: TreeState["sessions"], lastZxid: Zxid): TreeState {
+  return Object.freeze({ nodes, sessions, lastZxid });
+}
+
+/**
+ * The znodes as one transaction changes them, copy on write: the record is copied at the
+ * first change (a few dozen entries in a Kafka cluster's tree) and each changed znode is a new
+ * frozen object, so the state it started from stays as it was. Immer did the same through
+ * proxies, at several times the cost per transaction; a failed op's transaction simply drops
+ * its draft.
+ */
+class NodesDraft {
+  private copy: Record<string, Znode> | null = null;
+
+  constructor(private readonly base: Readonly<Record<string, Znode>>) {}
+
+  get(path: string): Znode | undefined {
+    return (this.copy ?? this.base)[path];
+  }
+
+  set(path: string, node: Znode): void {
+    this.writable()[path] = Object.freeze(node);
+  }
+
+  remove(path: string): void {
+    delete this.writable()[path];
+  }
+
+  /** The nodes after the transaction: the base itself if nothing changed. */
+  finish(): Readonly<Record<string, Znode>> {
+    return this.copy === null ? this.base : Object.freeze(this.copy);
+  }
+
+  private writable(): Record<string, Znode> {
+    return (this.copy ??= { ...this.base });
+  }
 }
 
 function insertSorted(children: readonly string[], name: string): string[] {
