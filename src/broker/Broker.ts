@@ -16,7 +16,7 @@ import { Controller } from "./controller/Controller.ts";
 import { GroupCoordinator } from "./group/GroupCoordinator.ts";
 import { assignReplicasToBrokers } from "./admin/assignReplicas.ts";
 import { CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor, type FindCoordinatorRequest, type GroupRequest, type GroupResponse } from "../protocol/groups.ts";
-import { NO_PRODUCER_ID, NO_SEQUENCE } from "../protocol/records.ts";
+import { NO_PRODUCER_ID, NO_SEQUENCE, RecordSet } from "../protocol/records.ts";
 import { openPartitionLog } from "./log/openPartitionLog.ts";
 import { MetadataCache } from "./MetadataCache.ts";
 import { ReplicaFetcherManager } from "./ReplicaFetcherManager.ts";
@@ -98,7 +98,7 @@ export class Broker implements Process {
       appendToOffsetsPartition: (partition, records, done) => {
         const size = records.reduce((n, r) => n + r.sizeBytes, 0);
         const batch = {
-          records: records.map((r) => ({ key: r.key, valueId: 0, sizeBytes: r.sizeBytes, createdAtMicros: ctx.now, payload: r.payload })),
+          records: RecordSet.of(records.map((r) => ({ key: r.key, valueId: 0, sizeBytes: r.sizeBytes, createdAtMicros: ctx.now, payload: r.payload }))),
           producerId: NO_PRODUCER_ID,
           producerEpoch: -1,
           baseSequence: NO_SEQUENCE,

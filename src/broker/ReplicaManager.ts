@@ -237,7 +237,7 @@ export class ReplicaManager {
       const batches = p.log.read(offset, 1 << 20, end);
       if (batches === "OFFSET_OUT_OF_RANGE" || batches.length === 0) break;
       for (const b of batches) {
-        out.push(...b.records);
+        for (let i = 0; i < b.records.length; i++) out.push(b.records.at(i));
         offset = Math.max(offset, b.baseOffset + b.records.length);
       }
     }

@@ -1,3 +1,7 @@
+import type { RecordSet } from "./RecordSet.ts";
+
+export { RecordSet } from "./RecordSet.ts";
+
 /**
  * Records and batches as the model stores them: objects with sizes, never bytes. A record's
  * value is an id (`producer:sequence`-like, unique per send) so checkers can follow it from
@@ -30,7 +34,7 @@ export const NO_PARTITION_LEADER_EPOCH = -1;
 export interface RecordBatch {
   readonly baseOffset: number;
   /** lastOffset = baseOffset + records.length - 1. */
-  readonly records: readonly KafkaRecord[];
+  readonly records: RecordSet;
   readonly partitionLeaderEpoch: number;
   readonly producerId: number;
   readonly producerEpoch: number;
@@ -52,7 +56,7 @@ export const BATCH_OVERHEAD_BYTES = 61;
  * the offset of each remaining record. Offsets are never reassigned.
  */
 export interface CompactedBatch extends RecordBatch {
-  /** Offset of `records[i]`, ascending. */
+  /** Offset of record i, ascending. */
   readonly recordOffsets: readonly number[];
   /** The batch's last offset as first written (Kafka's baseOffset + lastOffsetDelta). */
   readonly lastOffset: number;
@@ -72,7 +76,7 @@ export function nextOffsetOf(batch: RecordBatch): number {
   return lastOffsetOf(batch) + 1;
 }
 
-/** The offset of `batch.records[i]`. */
+/** The offset of record i of the batch. */
 export function recordOffsetOf(batch: RecordBatch, i: number): number {
   return isCompacted(batch) ? batch.recordOffsets[i]! : batch.baseOffset + i;
 }
@@ -83,7 +87,7 @@ export function lastSequenceOf(batch: RecordBatch): number {
 
 /** What a producer sends: a batch without offsets, epoch or append time (the leader sets those). */
 export interface ProducerBatch {
-  readonly records: readonly KafkaRecord[];
+  readonly records: RecordSet;
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;

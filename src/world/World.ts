@@ -418,7 +418,7 @@ export class World {
               for (let i = 0; i < records.length; i++) {
                 const at = b.baseOffset + i;
                 if (at < offset || at >= hw) continue;
-                record(at, records[i]!.valueId);
+                record(at, records.valueIdAt(i));
               }
               offset = Math.max(offset, b.baseOffset + records.length);
             }

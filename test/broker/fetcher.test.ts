@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RecordSet } from "../../src/protocol/RecordSet.ts";
 import type { CompactedBatch } from "../../src/broker/log/storedBatch.ts";
 import type { ReplicaLog } from "../../src/broker/log/ReplicaLog.ts";
 import type { Profile } from "../../src/protocol/config/profiles.ts";
@@ -57,7 +58,7 @@ describe("replica fetcher: the requests a follower sends", () => {
     // The leader's cleaner removed the batch at 5-6 whole, and offset 7 of the batch at 7-9.
     const compacted: CompactedBatch = {
       baseOffset: 7,
-      records: [record("k1"), record("k2")],
+      records: RecordSet.of([record("k1"), record("k2")]),
       recordOffsets: [8, 9],
       lastOffset: 9,
       partitionLeaderEpoch: 3,

@@ -1,3 +1,4 @@
+import { RecordSet } from "../../src/protocol/RecordSet.ts";
 /**
  * Test harness for the broker's replication rules: a simulation whose broker nodes run an
  * idle process, with a real ReplicaManager (real ReplicaLogs on the node's disk) built on a
@@ -248,7 +249,7 @@ export function record(key: string | null = null, sizeBytes = 100): KafkaRecord 
 
 export function batch(count: number, o: { producerId?: number; baseSequence?: number; producerEpoch?: number } = {}): ProducerBatch {
   return {
-    records: Array.from({ length: count }, () => record()),
+    records: RecordSet.of(Array.from({ length: count }, () => record())),
     producerId: o.producerId ?? NO_PRODUCER_ID,
     producerEpoch: o.producerEpoch ?? 0,
     baseSequence: o.baseSequence ?? NO_SEQUENCE,
@@ -275,7 +276,7 @@ export function replicate(leader: ReplicaLog, follower: ReplicaLog, to = leader.
 /** The value ids of a log, in order: what two replicas must agree on. */
 export function valueIds(log: ReplicaLog | PartitionLog): number[] {
   const replicaLog = log instanceof PartitionLogAdapter ? log.log : (log as ReplicaLog);
-  return replicaLog.batches().flatMap((b: RecordBatch) => b.records.map((r) => r.valueId));
+  return replicaLog.batches().flatMap((b: RecordBatch) => b.records.toArray().map((r) => r.valueId));
 }
 
 export function logsOf(entries: [string, ReplicaLog][]): Map<string, PartitionLog> {

@@ -1,3 +1,4 @@
+import { RecordSet } from "../../src/protocol/RecordSet.ts";
 /**
  * A small fake Kafka cluster for the client tests: broker processes on `broker-<id>` nodes
  * that share one in-memory state (logs, leaders, producer state), answer Metadata,
@@ -85,7 +86,7 @@ export class FakePartition {
     const records = valueIds.map((valueId) => ({ key: null, valueId, sizeBytes: 110, createdAtMicros: atMicros }));
     this.batches.push({
       baseOffset: this.logEndOffset,
-      records,
+      records: RecordSet.of(records),
       partitionLeaderEpoch: this.leaderEpoch,
       producerId: -1,
       producerEpoch: -1,
@@ -97,7 +98,7 @@ export class FakePartition {
 
   /** The value ids in the log, in offset order. */
   valueIds(): number[] {
-    return this.batches.flatMap((b) => b.records.map((r) => r.valueId));
+    return this.batches.flatMap((b) => b.records.toArray().map((r) => r.valueId));
   }
 }
 

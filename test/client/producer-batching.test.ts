@@ -9,7 +9,7 @@ describe("producer: batching by linger.ms and batch.size", () => {
     expect(w.runUntil(() => w.results.size === 10, seconds(1))).toBe(true);
     const produces = w.cluster.requestsOf("kafka.produce");
     expect(produces).toHaveLength(1);
-    expect(produces[0]!.partitions[0]!.batch.records.map((r) => r.valueId)).toEqual(range(10));
+    expect(produces[0]!.partitions[0]!.batch.records.toArray().map((r) => r.valueId)).toEqual(range(10));
     // The batch waited linger.ms from its first record before it left.
     const sentAt = w.cluster.requests.find((r) => r.request.type === "kafka.produce")!.atMicros;
     expect(sentAt).toBeGreaterThanOrEqual(millis(5));

@@ -1,5 +1,5 @@
 import { CORRUPT_RECORD } from "../../../sim/index.ts";
-import { NO_PRODUCER_ID, type KafkaRecord } from "../../protocol/records.ts";
+import { NO_PRODUCER_ID } from "../../protocol/records.ts";
 import type { LogSegment } from "./LogSegment.ts";
 import { batchLastOffset, batchNextOffset, recordOffset, type CompactedBatch, type StoredBatch } from "./storedBatch.ts";
 
@@ -87,7 +87,7 @@ function buildOffsetMap(segments: readonly LogSegment[], range: CleanRange): Off
       const batch = segment.batchAt(i);
       if (batch === CORRUPT_RECORD) continue;
       for (let r = 0; r < batch.records.length; r++) {
-        const key = batch.records[r]!.key;
+        const key = batch.records.keyAt(r);
         const offset = recordOffset(batch, r);
         if (key !== null && offset >= range.firstDirtyOffset) map.latestOffsetByKey.set(key, offset);
       }
@@ -103,31 +103,33 @@ function cleanBatch(
   upperBoundOffset: number,
   lastDataOffsetOf: (producerId: number) => number,
 ): CompactedBatch | null {
-  const records: KafkaRecord[] = [];
+  const kept: number[] = [];
   const recordOffsets: number[] = [];
   let keptBytes = 0;
+  let allBytes = 0;
   for (let r = 0; r < batch.records.length; r++) {
-    const record = batch.records[r]!;
+    const key = batch.records.keyAt(r);
     const offset = recordOffset(batch, r);
-    if (!shouldRetainRecord(record, offset, map)) continue;
-    records.push(record);
+    allBytes += batch.records.sizeBytesAt(r);
+    if (!shouldRetainRecord(key, offset, map)) continue;
+    kept.push(r);
     recordOffsets.push(offset);
-    keptBytes += record.sizeBytes;
+    keptBytes += batch.records.sizeBytesAt(r);
   }
   const lastOffset = batchLastOffset(batch);
-  if (records.length === 0) {
+  if (kept.length === 0) {
     const lastOfProducer = batch.producerId !== NO_PRODUCER_ID && lastDataOffsetOf(batch.producerId) === lastOffset;
     const lastOfRound = batchNextOffset(batch) === upperBoundOffset;
     if (!lastOfProducer && !lastOfRound) return null;
   }
-  const removedBytes = batch.records.reduce((n, r) => n + r.sizeBytes, 0) - keptBytes;
-  return { ...batch, records, recordOffsets, lastOffset, sizeBytes: batch.sizeBytes - removedBytes };
+  const removedBytes = allBytes - keptBytes;
+  return { ...batch, records: batch.records.select(kept), recordOffsets, lastOffset, sizeBytes: batch.sizeBytes - removedBytes };
 }
 
-function shouldRetainRecord(record: KafkaRecord, offset: number, map: OffsetMap): boolean {
+function shouldRetainRecord(key: string | null, offset: number, map: OffsetMap): boolean {
   if (offset > map.latestOffset) return true;
-  if (record.key === null) return false;
-  const latest = map.latestOffsetByKey.get(record.key);
+  if (key === null) return false;
+  const latest = map.latestOffsetByKey.get(key);
   return latest === undefined || offset >= latest;
 }
 

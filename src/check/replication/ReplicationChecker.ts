@@ -120,7 +120,7 @@ export function forEachRecord(log: ReadableLog, from: number, to: number, visit:
     for (const b of batches) {
       for (let i = 0; i < b.records.length; i++) {
         const o = recordOffset(b, i);
-        if (o >= offset && o < end) visit(o, b.records[i]!.valueId);
+        if (o >= offset && o < end) visit(o, b.records.valueIdAt(i));
       }
       offset = Math.max(offset, batchNextOffset(b));
       if (offset >= end) return;

@@ -308,10 +308,10 @@ export class Fetcher {
     const records: ConsumedRecord[] = [];
     let next = from;
     for (const batch of answer.batches) {
-      batch.records.forEach((record, i) => {
+      for (let i = 0; i < batch.records.length; i++) {
         const offset = recordOffsetOf(batch, i);
-        if (offset >= from) records.push({ topic: p.tp.topic, partition: p.tp.partition, offset, leaderEpoch: batch.partitionLeaderEpoch, record });
-      });
+        if (offset >= from) records.push({ topic: p.tp.topic, partition: p.tp.partition, offset, leaderEpoch: batch.partitionLeaderEpoch, record: batch.records.at(i) });
+      }
       next = Math.max(next, nextOffsetOf(batch));
     }
     p.position = next;

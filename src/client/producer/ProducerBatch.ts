@@ -3,6 +3,7 @@ import {
   BATCH_OVERHEAD_BYTES,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
+  RecordSet,
   type KafkaRecord,
   type ProducerBatch as WireBatch,
   type TopicPartition,
@@ -115,7 +116,7 @@ export class ProducerBatch {
 
   toWire(): WireBatch {
     return {
-      records: this.entries.map((e) => e.record),
+      records: RecordSet.of(this.entries.map((e) => e.record)),
       producerId: this.producerId,
       producerEpoch: this.producerEpoch,
       baseSequence: this.baseSequence,

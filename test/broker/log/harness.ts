@@ -1,3 +1,4 @@
+import { RecordSet } from "../../../src/protocol/RecordSet.ts";
 /**
  * Test harness for the storage layer: a simulation with broker nodes whose process does
  * nothing, so tests open ReplicaLogs on a node's context and work them directly; helpers
@@ -71,7 +72,7 @@ export function producerBatch(count: number, options: BatchOptions = {}): Produc
   const recordBytes = options.recordBytes ?? 100;
   const records = Array.from({ length: count }, (_, i) => record(options.keys ? options.keys[i % options.keys.length]! : null, recordBytes));
   return {
-    records,
+    records: RecordSet.of(records),
     producerId: options.producerId ?? NO_PRODUCER_ID,
     producerEpoch: options.producerEpoch ?? 0,
     baseSequence: options.baseSequence ?? NO_SEQUENCE,
@@ -90,12 +91,12 @@ export function appendBatches(log: ReplicaLog, counts: number[], epoch = 0, nowM
 
 /** Every record offset in the log, in order. */
 export function recordOffsets(log: ReplicaLog): number[] {
-  return log.batches().flatMap((b) => b.records.map((_, i) => recordOffset(b, i)));
+  return log.batches().flatMap((b) => b.records.toArray().map((_, i) => recordOffset(b, i)));
 }
 
 /** The value ids of a log, in order: what a checker compares across replicas. */
 export function valueIds(log: ReplicaLog): number[] {
-  return log.batches().flatMap((b) => b.records.map((r) => r.valueId));
+  return log.batches().flatMap((b) => b.records.toArray().map((r) => r.valueId));
 }
 
 export function batchBases(batches: readonly StoredBatch[]): number[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RecordSet } from "../../../src/protocol/RecordSet.ts";
 import { ProducerStateManager } from "../../../src/broker/log/ProducerStateManager.ts";
 import type { ReplicaLog } from "../../../src/broker/log/ReplicaLog.ts";
 import { appendBatches, LogWorld, producerBatch, record } from "./harness.ts";
@@ -85,7 +86,7 @@ describe("idempotent producer: sequence and epoch rules", () => {
 
   it("sequences wrap from Int.MAX to 0", () => {
     const state = new ProducerStateManager({ producerIdExpirationMicros: Infinity, rejectUnknownProducerSequence: false });
-    const records = [record(), record()];
+    const records = RecordSet.of([record(), record()]);
     state.update({ baseOffset: 0, records, partitionLeaderEpoch: 0, producerId: 1, producerEpoch: 0, baseSequence: 2147483646, appendedAtMicros: 0, sizeBytes: 261 });
     expect(state.entry(1)!.lastSeq).toBe(2147483647);
     expect(state.check(1, 0, 0, 1)).toEqual({ kind: "ok" });

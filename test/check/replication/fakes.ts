@@ -1,3 +1,4 @@
+import { RecordSet } from "../../../src/protocol/RecordSet.ts";
 /**
  * Tiny stand-ins for replica logs and brokers, enough for the ReplicationChecker: a log is
  * a list of value ids from its log start, read back as one-record batches (a few per read,
@@ -35,7 +36,7 @@ export class FakeLog implements ReadableLog {
     for (let o = fetchOffset; o < upper && out.length < 3; o++) {
       out.push({
         baseOffset: o,
-        records: [{ key: null, valueId: this.values[o - this.logStartOffset]!, sizeBytes: 10, createdAtMicros: 0 }],
+        records: RecordSet.of([{ key: null, valueId: this.values[o - this.logStartOffset]!, sizeBytes: 10, createdAtMicros: 0 }]),
         partitionLeaderEpoch: 0,
         producerId: -1,
         producerEpoch: -1,
