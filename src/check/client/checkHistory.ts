@@ -1,4 +1,5 @@
 import type { CommitView, History } from "../history/index.ts";
+import { KnownOffsets } from "./KnownOffsets.ts";
 import type { ViolationExample, ViolationSink } from "../Violation.ts";
 import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
 
@@ -87,68 +88,19 @@ export interface ClientCheckCounts {
   readonly lostWriteReadNotCommitted: number;
 }
 
-/** Per partition: offset to the first value seen there, and the offsets sorted for rank queries. */
-class PartitionOffsets {
-  readonly valueAt = new Map<number, number>();
-  readonly reported = new Set<number>();
-  sorted: Float64Array = new Float64Array(0);
-  maxPolled = -1;
-  polled = false;
-
-  finish(): void {
-    this.sorted = Float64Array.from(this.valueAt.keys()).sort();
-  }
-
-  /** How many known offsets lie strictly between a and b (a < b). */
-  between(a: number, b: number): number {
-    return lowerBound(this.sorted, b) - upperBound(this.sorted, a);
-  }
-
-  /** The first known offset strictly above a. */
-  firstAbove(a: number): number {
-    return this.sorted[upperBound(this.sorted, a)] ?? -1;
-  }
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** One consumer process's reading of one partition within its current assignment. */
-interface Cursor {
-  /** The last offset polled since the partition was assigned, -1 before the first. */
-  last: number;
-  lastPoll: number;
-}
-
 /**
  * Runs every client-visible check over `history` (after the run), reporting each anomaly
  * to `sink` under the invariant names and rules in this file's opening comment; returns
- * the counts. Three passes over the columns: O(sends + polled records), maps keyed by
- * numbers (offsets, value ids), one small cursor per consumer process and partition.
+ * the counts. Passes over the history's columns without a string or an object per record:
+ * per partition, typed arrays indexed by offset (KnownOffsets); polled records a run of
+ * consecutive offsets at a time (nothing inside a run can be a skip or a rewind); one
+ * cursor per consumer process and partition in flat arrays. Strings are made only for
+ * the anomalies reported.
  */
 export function checkHistory(history: History, sink: ViolationSink, options: CheckHistoryOptions): ClientCheckCounts {
   const tps = history.topicPartitions;
-  const partitions: PartitionOffsets[] = [];
-  const partitionOf = (tp: number): PartitionOffsets => (partitions[tp] ??= new PartitionOffsets());
+  const partitions: KnownOffsets[] = [];
+  const partitionOf = (tp: number): KnownOffsets => (partitions[tp] ??= new KnownOffsets());
   const counts = { "inconsistent-offsets": 0, "poll-skip": 0, "commit-skip": 0, "nonmonotonic-poll": 0, unseen: 0, "lost-write-read": 0, "hw-monotonic": 0, lostWriteReadNotCommitted: 0 };
   const report = (invariant: (typeof CLIENT_INVARIANTS)[number], example: ViolationExample): void => {
     counts[invariant]++;
@@ -158,40 +110,124 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   };
 
   // Pass 1: every (partition, offset, value) observed; inconsistent offsets.
-  const observe = (tp: number, offset: number, valueId: number, atMicros: number, source: string): void => {
+  const observe = (tp: number, offset: number, valueId: number, sendRow: number, atMicros: number, processId: number): void => {
     const p = partitionOf(tp);
-    const known = p.valueAt.get(offset);
-    if (known === undefined) {
-      p.valueAt.set(offset, valueId);
-    } else if (known !== valueId && !p.reported.has(offset)) {
-      p.reported.add(offset);
-      report("inconsistent-offsets", {
-        atMicros, topic: tps.topic(tp), partition: tps.partition(tp), offset, valueId,
-        detail: `offset ${offset} of ${tps.label(tp)} holds value ${known} and value ${valueId} (${source})`,
-      });
-    }
+    const known = p.observe(offset, valueId, sendRow);
+    if (known !== known) return;
+    p.reported ??= new Set();
+    if (p.reported.has(offset)) return;
+    p.reported.add(offset);
+    const source = `${sendRow >= 0 ? "acknowledged to" : "polled by"} ${history.processName(processId)}`;
+    report("inconsistent-offsets", {
+      atMicros, topic: tps.topic(tp), partition: tps.partition(tp), offset, valueId,
+      detail: `offset ${offset} of ${tps.label(tp)} holds value ${known} and value ${valueId} (${source})`,
+    });
   };
-  history.forEachSend((s) => {
-    if (s.completion === "ok" && s.offset >= 0 && s.topicPartitionId >= 0) observe(s.topicPartitionId, s.offset, s.valueId, s.completedAtMicros, `acknowledged to ${s.process}`);
-  });
-  const polledValues = new Set<number>();
-  history.forEachPolledRecord((r) => {
-    observe(r.topicPartitionId, r.offset, r.valueId, r.atMicros, `polled by ${r.process}`);
-    polledValues.add(r.valueId);
-    const p = partitionOf(r.topicPartitionId);
+  for (let row = 0; row < history.sendCount; row++) {
+    if (!history.sendAcknowledged(row)) continue;
+    const offset = history.sendOffset(row);
+    const tp = history.sendTopicPartitionId(row);
+    if (offset >= 0 && tp >= 0) observe(tp, offset, history.sendValueId(row), row, history.sendCompletedAtMicros(row), history.sendProcessId(row));
+  }
+  // Which acknowledged sends some poll returned: marked on the send's row when the poll
+  // found the value where its acknowledgement put it, else the value is kept aside. Exact
+  // when no value id was sent twice; otherwise every polled value is kept (by value).
+  const polledSend = new Uint8Array(history.sendCount);
+  const polledElsewhere = new Set<number>();
+  const byRow = history.sendValueIdsDistinct();
+  history.forEachPolledRun((run) => {
+    const p = partitionOf(run.topicPartitionId);
     p.polled = true;
-    if (r.offset > p.maxPolled) p.maxPolled = r.offset;
+    for (let i = 0; i < run.count; i++) {
+      const offset = run.firstOffset + i;
+      const valueId = history.runValueId(run.run, run.firstRecord + i);
+      observe(run.topicPartitionId, offset, valueId, -1, run.atMicros, run.processId);
+      const sendRow = p.sendRowAt(offset);
+      if (byRow && sendRow >= 0 && p.valueAt(offset) === valueId) polledSend[sendRow] = 1;
+      else polledElsewhere.add(valueId);
+    }
+    const last = run.firstOffset + run.count - 1;
+    if (run.count > 0 && last > p.maxPolled) p.maxPolled = last;
   });
   for (const p of partitions) p?.finish();
 
-  // Pass 2: per process and partition, polls within one assignment.
-  const cursors: Map<string, Cursor>[] = [];
-  const cursorOf = (tp: number, process: string): Cursor => {
-    const byProcess = (cursors[tp] ??= new Map());
-    let cursor = byProcess.get(process);
-    if (!cursor) byProcess.set(process, (cursor = { last: -1, lastPoll: -1 }));
-    return cursor;
+  checkPolls(history, partitions, report);
+
+  // Pass 3: acknowledged values never polled.
+  const committedCache = new Map<number, CommittedLog | null>();
+  const committedLog = (tp: number): CommittedLog | null => {
+    if (!options.committed) return null;
+    if (!committedCache.has(tp)) committedCache.set(tp, options.committed(tps.topic(tp), tps.partition(tp)));
+    return committedCache.get(tp)!;
   };
+  for (let row = 0; row < history.sendCount; row++) {
+    if (!history.sendAcknowledged(row)) continue;
+    const tp = history.sendTopicPartitionId(row);
+    if (tp < 0 || tps.partition(tp) < 0) continue;
+    const p = partitions[tp];
+    if (!p?.polled || polledSend[row] === 1 || polledElsewhere.has(history.sendValueId(row))) continue;
+    const s = history.readSend(row);
+    const at = s.completedAtMicros >= 0 ? s.completedAtMicros : options.atMicros;
+    const where = s.offset >= 0 ? `offset ${s.offset} of ${s.topic}-${s.partition}` : `${s.topic}-${s.partition}`;
+    report("unseen", {
+      atMicros: at, topic: s.topic, partition: s.partition, offset: s.offset >= 0 ? s.offset : undefined, valueId: s.valueId,
+      detail: `value ${s.valueId} acknowledged to ${s.process} at ${where}, never polled`,
+    });
+    if (s.offset >= 0 && p.maxPolled > s.offset) {
+      const log = committedLog(tp);
+      let fate = "";
+      if (log) {
+        const inLog = log.has(s.valueId);
+        if (!inLog) counts.lostWriteReadNotCommitted++;
+        fate = inLog ? "; still in the final committed log" : "; absent from the final committed log too";
+      }
+      report("lost-write-read", {
+        atMicros: at, topic: s.topic, partition: s.partition, offset: s.offset, valueId: s.valueId,
+        detail: `value ${s.valueId} acknowledged at ${where}, never polled though polls reached offset ${p.maxPolled}${fate}`,
+      });
+    }
+  }
+  // Pass 4: what consumers read stays readable (the committed prefix they saw never shrinks).
+  if (options.committed) {
+    const reported = new Map<number, Set<number>>();
+    history.forEachPolledRun((run) => {
+      const tp = run.topicPartitionId;
+      const log = committedLog(tp);
+      if (!log) return;
+      for (let i = 0; i < run.count; i++) {
+        const offset = run.firstOffset + i;
+        const valueId = history.runValueId(run.run, run.firstRecord + i);
+        if (log.valueAt ? log.valueAt(offset) === valueId : log.get(valueId)?.includes(offset)) continue;
+        let offsets = reported.get(tp);
+        if (!offsets) reported.set(tp, (offsets = new Set()));
+        if (offsets.has(offset)) continue;
+        offsets.add(offset);
+        const process = history.processName(run.processId);
+        report("hw-monotonic", {
+          atMicros: run.atMicros, topic: tps.topic(tp), partition: tps.partition(tp), offset, valueId,
+          detail: `${process} read value ${valueId} at offset ${offset} of ${tps.label(tp)} below the high watermark; the final committed log no longer holds it there`,
+        });
+      }
+    });
+  }
+  return counts;
+}
+
+type Report = (invariant: (typeof CLIENT_INVARIANTS)[number], example: ViolationExample) => void;
+
+/**
+ * Pass 2: per consumer process and partition, polls within one assignment (poll-skip,
+ * nonmonotonic-poll) and the commits between them (commit-skip). A run's records are at
+ * consecutive offsets, so only its first can skip or go back: the cursor then moves to its
+ * last.
+ */
+function checkPolls(history: History, partitions: readonly (KnownOffsets | undefined)[], report: Report): void {
+  const tps = history.topicPartitions;
+  const processCount = history.processNames().length;
+  // Cursor of (partition, process) at tp * processCount + process: the last offset polled
+  // since the partition was assigned (-1 before the first), and the poll that returned it.
+  const cursorLast = new Float64Array(tps.size * processCount).fill(-1);
+  const cursorPoll = new Float64Array(tps.size * processCount).fill(-1);
   // Assignments and commits are read in recording order beside the polls, through reused views.
   const assign = history.assignCount > 0 ? history.readAssign(0) : null;
   let nextAssign = 0;
@@ -205,7 +241,7 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
       if (!aDue && !cDue) return;
       // Between two polls an assignment and a commit keep their recording order (assignment first on a tie: rare).
       if (aDue) {
-        for (const tp of assign.topicPartitionIds) cursorOf(tp, assign.process).last = -1;
+        for (const tp of assign.topicPartitionIds) cursorLast[tp * processCount + assign.processId] = -1;
         if (++nextAssign < history.assignCount) history.readAssign(nextAssign, assign);
       } else {
         if (commit!.ok) checkCommit(commit!);
@@ -216,91 +252,46 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   const checkCommit = (c: Readonly<CommitView>): void => {
     const tp = c.topicPartitionId;
     const p = partitions[tp];
-    const cursor = cursors[tp]?.get(c.process);
-    if (!p || !cursor || cursor.last < 0 || c.offset <= cursor.last + 1) return;
-    const skipped = p.between(cursor.last, c.offset);
+    const last = cursorLast[tp * processCount + c.processId]!;
+    if (!p || last < 0 || c.offset <= last + 1) return;
+    const skipped = p.between(last, c.offset);
     if (skipped === 0) return;
-    const first = p.firstAbove(cursor.last);
+    const first = p.firstAbove(last);
     report("commit-skip", {
-      atMicros: c.atMicros, topic: c.topic, partition: c.partition, offset: first, valueId: p.valueAt.get(first),
-      detail: `${c.process} committed offset ${c.offset} of ${tps.label(tp)} having polled up to offset ${cursor.last} in this assignment: ${skipped} known offset(s) from ${first} committed unread`,
+      atMicros: c.atMicros, topic: c.topic, partition: c.partition, offset: first, valueId: p.valueAt(first),
+      detail: `${c.process} committed offset ${c.offset} of ${tps.label(tp)} having polled up to offset ${last} in this assignment: ${skipped} known offset(s) from ${first} committed unread`,
     });
   };
-  history.forEachPolledRecord((r) => {
+  history.forEachPolledRun((run) => {
     // Assignments recorded before this poll start their partitions' runs anew.
-    catchUp(r.pollIndex);
-    const tp = r.topicPartitionId;
+    catchUp(run.pollIndex);
+    const tp = run.topicPartitionId;
     const p = partitions[tp]!;
-    const cursor = cursorOf(tp, r.process);
-    const o = r.offset;
-    const samePoll = cursor.lastPoll === r.pollIndex;
-    const where = samePoll ? " in the same poll" : " in an earlier poll of the same assignment";
-    if (cursor.last >= 0 && o <= cursor.last) {
-      report("nonmonotonic-poll", {
-        atMicros: r.atMicros, topic: r.topic, partition: r.partition, offset: o, valueId: r.valueId,
-        detail: `${r.process} polled offset ${o} of ${tps.label(tp)} after offset ${cursor.last}${where}`,
-      });
-    } else if (cursor.last >= 0) {
-      const skipped = p.between(cursor.last, o);
-      if (skipped > 0) {
-        const first = p.firstAbove(cursor.last);
-        report("poll-skip", {
-          atMicros: r.atMicros, topic: r.topic, partition: r.partition, offset: first, valueId: p.valueAt.get(first),
-          detail: `${r.process} polled offset ${o} of ${tps.label(tp)} after offset ${cursor.last}${where}, skipping ${skipped} known offset(s) from ${first}`,
+    const cursor = tp * processCount + run.processId;
+    const last = cursorLast[cursor]!;
+    const o = run.firstOffset;
+    if (last >= 0 && (o <= last || o > last + 1)) {
+      const process = history.processName(run.processId);
+      const where = cursorPoll[cursor] === run.pollIndex ? " in the same poll" : " in an earlier poll of the same assignment";
+      const at = { atMicros: run.atMicros, topic: tps.topic(tp), partition: tps.partition(tp) };
+      if (o <= last) {
+        report("nonmonotonic-poll", {
+          ...at, offset: o, valueId: history.runValueId(run.run, run.firstRecord),
+          detail: `${process} polled offset ${o} of ${tps.label(tp)} after offset ${last}${where}`,
         });
+      } else {
+        const skipped = p.between(last, o);
+        if (skipped > 0) {
+          const first = p.firstAbove(last);
+          report("poll-skip", {
+            ...at, offset: first, valueId: p.valueAt(first),
+            detail: `${process} polled offset ${o} of ${tps.label(tp)} after offset ${last}${where}, skipping ${skipped} known offset(s) from ${first}`,
+          });
+        }
       }
     }
-    cursor.last = o;
-    cursor.lastPoll = r.pollIndex;
+    cursorLast[cursor] = o + run.count - 1;
+    cursorPoll[cursor] = run.pollIndex;
   });
   catchUp(Number.MAX_SAFE_INTEGER);
-
-  // Pass 3: acknowledged values never polled.
-  const committedCache = new Map<number, CommittedLog | null>();
-  const committedLog = (tp: number): CommittedLog | null => {
-    if (!options.committed) return null;
-    if (!committedCache.has(tp)) committedCache.set(tp, options.committed(tps.topic(tp), tps.partition(tp)));
-    return committedCache.get(tp)!;
-  };
-  history.forEachSend((s) => {
-    if (s.completion !== "ok" || s.topicPartitionId < 0 || s.partition < 0) return;
-    const p = partitions[s.topicPartitionId];
-    if (!p?.polled || polledValues.has(s.valueId)) return;
-    const at = s.completedAtMicros >= 0 ? s.completedAtMicros : options.atMicros;
-    const where = s.offset >= 0 ? `offset ${s.offset} of ${s.topic}-${s.partition}` : `${s.topic}-${s.partition}`;
-    report("unseen", {
-      atMicros: at, topic: s.topic, partition: s.partition, offset: s.offset >= 0 ? s.offset : undefined, valueId: s.valueId,
-      detail: `value ${s.valueId} acknowledged to ${s.process} at ${where}, never polled`,
-    });
-    if (s.offset >= 0 && p.maxPolled > s.offset) {
-      const log = committedLog(s.topicPartitionId);
-      let fate = "";
-      if (log) {
-        const inLog = log.has(s.valueId);
-        if (!inLog) counts.lostWriteReadNotCommitted++;
-        fate = inLog ? "; still in the final committed log" : "; absent from the final committed log too";
-      }
-      report("lost-write-read", {
-        atMicros: at, topic: s.topic, partition: s.partition, offset: s.offset, valueId: s.valueId,
-        detail: `value ${s.valueId} acknowledged at ${where}, never polled though polls reached offset ${p.maxPolled}${fate}`,
-      });
-    }
-  });
-  // Pass 4: what consumers read stays readable (the committed prefix they saw never shrinks).
-  if (options.committed) {
-    const reported = new Set<string>();
-    history.forEachPolledRecord((r) => {
-      const log = committedLog(r.topicPartitionId);
-      if (!log) return;
-      if (log.valueAt ? log.valueAt(r.offset) === r.valueId : log.get(r.valueId)?.includes(r.offset)) return;
-      const key = `${r.topicPartitionId}/${r.offset}`;
-      if (reported.has(key)) return;
-      reported.add(key);
-      report("hw-monotonic", {
-        atMicros: r.atMicros, topic: r.topic, partition: r.partition, offset: r.offset, valueId: r.valueId,
-        detail: `${r.process} read value ${r.valueId} at offset ${r.offset} of ${tps.label(r.topicPartitionId)} below the high watermark; the final committed log no longer holds it there`,
-      });
-    });
-  }
-  return counts;
 }

@@ -60,6 +60,7 @@ export interface PolledRecordView {
 /** One offset commit and its fate. Reused by visitors. */
 export interface CommitView {
   process: string;
+  processId: number;
   atMicros: number;
   group: string;
   topic: string;
@@ -75,6 +76,7 @@ export interface CommitView {
 /** A consumer's new assignment. Reused by visitors. */
 export interface AssignView {
   process: string;
+  processId: number;
   atMicros: number;
   /** The polls recorded before it (polls with a lower index came first). */
   beforePoll: number;
@@ -160,7 +162,8 @@ export class History {
 
   /** The send was acknowledged at `offset` of `partition` (offset -1 with acks=0). */
   sendOk(_process: string, atMicros: number, valueId: number, partition: number, offset: number): void {
-    const row = this.sends.complete(valueId, atMicros, OK, this.pendingTopicPartition(valueId, partition), offset);
+    const row = this.sends.takePending(valueId);
+    this.sends.complete(row, atMicros, OK, this.topicPartitions.internById(this.sends.topicId(row), partition), offset);
     this.ops.appendCompletion(row);
   }
 
@@ -169,15 +172,10 @@ export class History {
    * `partition` is the one the record was bound for, -1 when none was chosen.
    */
   sendFailed(_process: string, atMicros: number, valueId: number, maybeWritten: boolean, partition = -1): void {
-    const tp = this.pendingTopicPartition(valueId, partition < 0 ? -1 : partition);
-    const row = this.sends.complete(valueId, atMicros, maybeWritten ? INFO : FAIL, tp, -1);
+    const row = this.sends.takePending(valueId);
+    const tp = this.topicPartitions.internById(this.sends.topicId(row), partition < 0 ? -1 : partition);
+    this.sends.complete(row, atMicros, maybeWritten ? INFO : FAIL, tp, -1);
     this.ops.appendCompletion(row);
-  }
-
-  /** The id of `partition` of the topic of the pending send of `valueId` (-1 when none is pending: complete refuses it). */
-  private pendingTopicPartition(valueId: number, partition: number): number {
-    const row = this.sends.pendingRow(valueId);
-    return row === undefined ? -1 : this.topicPartitions.internById(this.sends.topicId(row), partition);
   }
 
   /** A poll returned `records` (an invoke and its ok at the same instant; empty polls count). */
@@ -278,6 +276,10 @@ export class History {
 
   sendValueId(row: number): number {
     return this.sends.valueId(row);
+  }
+  /** True when no value id was sent twice (see Sends.valueIdsDistinct). */
+  sendValueIdsDistinct(): boolean {
+    return this.sends.valueIdsDistinct();
   }
   sendProcessId(row: number): number {
     return this.sends.processId(row);
@@ -407,7 +409,8 @@ export class History {
 
   readCommit(row: number, view: CommitView = emptyCommitView()): CommitView {
     const tp = this.commitTopicPartition.get(row);
-    view.process = this.processes.name(this.commitProcess.get(row));
+    view.processId = this.commitProcess.get(row);
+    view.process = this.processes.name(view.processId);
     view.atMicros = this.commitAt.get(row);
     view.group = this.groups.name(this.commitGroup.get(row));
     view.topicPartitionId = tp;
@@ -422,12 +425,13 @@ export class History {
 
   /** Visits every assignment in recording order. The view is reused. */
   forEachAssign(visit: (assign: Readonly<AssignView>) => void): void {
-    const view: AssignView = { process: "", atMicros: 0, beforePoll: 0, topicPartitionIds: [] };
+    const view: AssignView = { process: "", processId: 0, atMicros: 0, beforePoll: 0, topicPartitionIds: [] };
     for (let row = 0; row < this.assignCount; row++) visit(this.readAssign(row, view));
   }
 
-  readAssign(row: number, view: AssignView = { process: "", atMicros: 0, beforePoll: 0, topicPartitionIds: [] }): AssignView {
-    view.process = this.processes.name(this.assignProcess.get(row));
+  readAssign(row: number, view: AssignView = { process: "", processId: 0, atMicros: 0, beforePoll: 0, topicPartitionIds: [] }): AssignView {
+    view.processId = this.assignProcess.get(row);
+    view.process = this.processes.name(view.processId);
     view.atMicros = this.assignAt.get(row);
     view.beforePoll = this.assignBeforePoll.get(row);
     const end = row + 1 < this.assignCount ? this.assignFirst.get(row + 1) : this.assignTopicPartition.length;
@@ -490,5 +494,5 @@ function emptyPolledRecordView(): PolledRecordView {
 }
 
 function emptyCommitView(): CommitView {
-  return { process: "", atMicros: 0, group: "", topic: "", partition: 0, topicPartitionId: 0, offset: 0, generation: 0, ok: false, beforePoll: 0 };
+  return { process: "", processId: 0, atMicros: 0, group: "", topic: "", partition: 0, topicPartitionId: 0, offset: 0, generation: 0, ok: false, beforePoll: 0 };
 }

@@ -1,5 +1,6 @@
 import { assert } from "../../../sim/index.ts";
 import { PackedColumn } from "./PackedColumn.ts";
+import { PendingSends } from "./PendingSends.ts";
 
 /** How a send ended, as stored: not yet, acknowledged, failed for sure, outcome unknown. */
 export const PENDING = 0;
@@ -32,8 +33,11 @@ export class Sends {
   private readonly completedAtAside = new Map<number, number>();
   /** Each process's first value id (by process id). */
   private readonly firstValueId: number[] = [];
+  /** Each process's last value id; `rising` stays true while every process's ids rise send by send. */
+  private readonly lastValueId: number[] = [];
+  private rising = true;
   /** Sends not yet completed: value id to row (bounded by what producers have in flight). */
-  private readonly pending = new Map<number, number>();
+  private readonly pending = new PendingSends();
 
   get count(): number {
     return this.process.length;
@@ -52,8 +56,11 @@ export class Sends {
   /** Records an invoke; returns its row. */
   invoke(processId: number, atMicros: number, topicId: number, keyId: number, valueId: number): number {
     assert(Number.isSafeInteger(valueId), () => `history: value id ${valueId} is not an integer`);
-    assert(!this.pending.has(valueId), () => `history: value ${valueId} sent twice`);
+    assert(this.pending.get(valueId) < 0, () => `history: value ${valueId} sent twice`);
     const first = (this.firstValueId[processId] ??= valueId);
+    const last = this.lastValueId[processId];
+    if (last !== undefined && valueId <= last) this.rising = false;
+    this.lastValueId[processId] = valueId;
     const row = this.process.push(processId);
     this.topic.push(topicId);
     this.key.push(keyId);
@@ -63,15 +70,19 @@ export class Sends {
     this.topicPartition.pushBlank();
     this.offset.pushBlank();
     this.latency.pushBlank();
-    this.pending.set(valueId, row);
+    this.pending.add(valueId, row);
     return row;
   }
 
-  /** Records the completion of the pending send of `valueId`; returns its row. */
-  complete(valueId: number, atMicros: number, completion: number, topicPartitionId: number, offset: number): number {
-    const row = this.pending.get(valueId);
-    assert(row !== undefined, () => `history: value ${valueId} completed without a pending send`);
-    this.pending.delete(valueId);
+  /** The row of the pending send of `valueId`, which is no longer pending: `complete` records how it ended. */
+  takePending(valueId: number): number {
+    const row = this.pending.take(valueId);
+    assert(row >= 0, () => `history: value ${valueId} completed without a pending send`);
+    return row;
+  }
+
+  /** Records how send `row` (just taken from the pending sends) ended. */
+  complete(row: number, atMicros: number, completion: number, topicPartitionId: number, offset: number): void {
     this.completion.set(row, completion);
     this.topicPartition.set(row, topicPartitionId);
     this.offset.set(row, offset);
@@ -83,12 +94,19 @@ export class Sends {
       this.latency.set(row, 0);
       this.completedAtAside.set(row, atMicros);
     }
-    return row;
   }
 
-  /** The row of the pending send of `valueId`, undefined when none. */
-  pendingRow(valueId: number): number | undefined {
-    return this.pending.get(valueId);
+  /**
+   * True when no value id was sent twice (in two rows): each process's ids rose send by
+   * send and the processes' ranges do not overlap (the workload's ids: a billion apart).
+   */
+  valueIdsDistinct(): boolean {
+    if (!this.rising) return false;
+    const ranges: [first: number, last: number][] = [];
+    this.firstValueId.forEach((first, process) => ranges.push([first, this.lastValueId[process]!]));
+    ranges.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < ranges.length; i++) if (ranges[i]![0] <= ranges[i - 1]![1]) return false;
+    return true;
   }
 
   processId(row: number): number {
