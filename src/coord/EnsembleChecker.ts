@@ -15,7 +15,8 @@ import { formatZxid, type Zxid } from "./zxid.ts";
 export class EnsembleChecker implements EnsembleObserver {
   readonly violations: string[] = [];
   private readonly leaders = new Map<number, string>();
-  private readonly committedAt = new Map<Zxid, string>();
+  /** The first entry committed at each zxid: members mostly commit the very same entry object (it travels by reference). */
+  private readonly committedAt = new Map<Zxid, LogEntry>();
   private readonly lastApplied = new Map<string, Zxid>();
   private readonly appliedSequences = new Map<string, Zxid[]>();
   /** The snapshot zxid each member's current sequence starts after. */
@@ -30,11 +31,10 @@ export class EnsembleChecker implements EnsembleObserver {
   }
 
   committed(member: string, entry: LogEntry): void {
-    const identity = entryIdentity(entry);
     const known = this.committedAt.get(entry.zxid);
-    if (known === undefined) this.committedAt.set(entry.zxid, identity);
-    else if (known !== identity) {
-      this.violations.push(`${member} committed a different transaction at ${formatZxid(entry.zxid)}: ${identity} vs ${known}`);
+    if (known === undefined) this.committedAt.set(entry.zxid, entry);
+    else if (known !== entry && entryIdentity(known) !== entryIdentity(entry)) {
+      this.violations.push(`${member} committed a different transaction at ${formatZxid(entry.zxid)}: ${entryIdentity(entry)} vs ${entryIdentity(known)}`);
     }
     const last = this.lastApplied.get(member) ?? 0;
     if (entry.zxid <= last) this.violations.push(`${member} applied ${formatZxid(entry.zxid)} after ${formatZxid(last)}`);

@@ -84,7 +84,7 @@ interface OpFailure {
  * same outcomes because the order is total.
  */
 export function applyTxn(state: TreeState, zxid: Zxid, txn: Txn): ApplyOutcome {
-  assert(zxid > state.lastZxid, `txn ${zxid} applied after ${state.lastZxid}`);
+  assert(zxid > state.lastZxid, () => `txn ${zxid} applied after ${state.lastZxid}`);
   switch (txn.kind) {
     case "createSession":
       return {

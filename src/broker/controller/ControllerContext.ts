@@ -1,10 +1,10 @@
-import { produce } from "immer";
 import type { PartitionState } from "../../protocol/requests.ts";
 
 /**
  * The controller's view of the cluster (Kafka's ControllerContext): live brokers, the
- * replica assignment and the state of every partition. An immutable immer value: it
- * changes on controller events only (rarely), and each change is a snapshot for free.
+ * replica assignment and the state of every partition. An immutable value, frozen and copied
+ * on write (one level per change, as immer did, without its proxies): it changes on controller
+ * events only, and each change is a snapshot for free.
  */
 export interface ControllerContext {
   readonly liveBrokers: readonly number[];
@@ -14,30 +14,27 @@ export interface ControllerContext {
   readonly states: Readonly<Record<string, PartitionState>>;
 }
 
-export const EMPTY_CONTEXT: ControllerContext = { liveBrokers: [], assignments: {}, states: {} };
+export const EMPTY_CONTEXT: ControllerContext = Object.freeze({ liveBrokers: Object.freeze([]), assignments: Object.freeze({}), states: Object.freeze({}) });
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}-${partition}`;
 
 export function withLiveBrokers(c: ControllerContext, live: readonly number[]): ControllerContext {
-  return produce(c, (d) => {
-    d.liveBrokers = [...live].sort((a, b) => a - b);
-  });
+  return Object.freeze({ ...c, liveBrokers: Object.freeze([...live].sort((a, b) => a - b)) });
 }
 
 export function withAssignment(c: ControllerContext, topic: string, replicas: readonly (readonly number[])[]): ControllerContext {
-  return produce(c, (d) => {
-    d.assignments[topic] = replicas.map((r) => [...r]);
-  });
+  const assignment = Object.freeze(replicas.map((r) => Object.freeze([...r])));
+  return Object.freeze({ ...c, assignments: Object.freeze({ ...c.assignments, [topic]: assignment }) });
 }
 
 export function withState(c: ControllerContext, state: PartitionState): ControllerContext {
-  return produce(c, (d) => {
-    const { elr: _elr, lastKnownElr: _last, ...rest } = state;
-    const copy = { ...rest, isr: [...state.isr], replicas: [...state.replicas] };
-    // KIP-966's fields only where the profile has them: other profiles keep the state Kafka's ZooKeeper mode had.
-    d.states[partitionKey(state.topic, state.partition)] =
-      state.elr === undefined ? copy : { ...copy, elr: [...state.elr], lastKnownElr: [...(state.lastKnownElr ?? [])] };
-  });
+  const { elr: _elr, lastKnownElr: _last, ...rest } = state;
+  const copy = { ...rest, isr: Object.freeze([...state.isr]), replicas: Object.freeze([...state.replicas]) };
+  // KIP-966's fields only where the profile has them: other profiles keep the state Kafka's ZooKeeper mode had.
+  const stored: PartitionState = Object.freeze(
+    state.elr === undefined ? copy : { ...copy, elr: Object.freeze([...state.elr]), lastKnownElr: Object.freeze([...(state.lastKnownElr ?? [])]) },
+  );
+  return Object.freeze({ ...c, states: Object.freeze({ ...c.states, [partitionKey(state.topic, state.partition)]: stored }) });
 }
 
 /** Every partition the controller knows, in a stable order (topic, then partition). */
