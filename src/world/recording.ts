@@ -27,11 +27,9 @@ export function recordingProducerObserver(ctx: NodeContext, ledger: ProducerObse
 }
 
 export function recordPoll(ctx: NodeContext, history: History, records: readonly ConsumedRecord[]): void {
-  history.polled(
-    ctx.name,
-    ctx.now,
-    records.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset, valueId: r.record.valueId })),
-  );
+  // Record by record: no copy of the records for the history.
+  history.pollStarted(ctx.name, ctx.now);
+  for (const r of records) history.polledRecord(r.topic, r.partition, r.offset, r.record.valueId);
 }
 
 export function recordingGroupObserver(ctx: NodeContext, ledger: GroupConsumerObserver, history: History, group: string): GroupConsumerObserver {

@@ -180,13 +180,21 @@ export class History {
 
   /** A poll returned `records` (an invoke and its ok at the same instant; empty polls count). */
   polled(process: string, atMicros: number, records: readonly PolledRecord[]): void {
+    this.pollStarted(process, atMicros);
+    for (const r of records) this.polledRecord(r.topic, r.partition, r.offset, r.valueId);
+  }
+
+  /** `polled` one record at a time, without an array of records: the poll, then each record it returned. */
+  pollStarted(process: string, atMicros: number): void {
     this.polls.startPoll(this.processes.intern(process), atMicros);
-    for (const r of records) {
-      assert(Number.isSafeInteger(r.valueId), () => `history: value id ${r.valueId} is not an integer`);
-      this.polls.add(this.topicPartitions.intern(r.topic, r.partition), r.offset, r.valueId);
-    }
     this.ops.append(OpKind.pollInvoke);
     this.ops.append(OpKind.pollOk);
+  }
+
+  /** A record the poll started last returned. */
+  polledRecord(topic: string, partition: number, offset: number, valueId: number): void {
+    assert(Number.isSafeInteger(valueId), () => `history: value id ${valueId} is not an integer`);
+    this.polls.add(this.topicPartitions.intern(topic, partition), offset, valueId);
   }
 
   /** A consumer committed `offset` (the next to read) for a partition of `group`, and how it went. */

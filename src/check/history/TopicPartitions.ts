@@ -16,19 +16,33 @@ export class TopicPartitions {
   private readonly ids = new Map<number, number>();
   private readonly topicIds: number[] = [];
   private readonly partitions: number[] = [];
+  // The last topic and topic-partition interned: records come in runs of one partition.
+  private lastTopic = "";
+  private lastTopicId = -1;
+  private lastKey = -1;
+  private lastId = -1;
 
   constructor(private readonly topics: Interner) {}
 
   intern(topic: string, partition: number): number {
-    return this.internById(this.topics.intern(topic), partition);
+    if (topic !== this.lastTopic || this.lastTopicId < 0) {
+      this.lastTopic = topic;
+      this.lastTopicId = this.topics.intern(topic);
+    }
+    return this.internById(this.lastTopicId, partition);
   }
 
   /** `intern` for a topic already interned, by its id. */
   internById(topicId: number, partition: number): number {
     assert(Number.isInteger(partition) && partition >= -1 && partition < PARTITION_SPAN - 1, () => `history: partition ${partition} out of range`);
     const key = topicId * PARTITION_SPAN + partition + 1;
+    if (key === this.lastKey) return this.lastId;
     const known = this.ids.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.lastKey = key;
+      this.lastId = known;
+      return known;
+    }
     const id = this.partitions.length;
     this.ids.set(key, id);
     this.topicIds.push(topicId);
