@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { replayCommand } from "./FuzzResult.ts";
-import type { SeedOutcome, SeedTask } from "./runSeed.ts";
+import { runSeed, type SeedOutcome, type SeedTask } from "./runSeed.ts";
 
 const WORKER_FILE = new URL("./seedWorker.js", import.meta.url);
 
@@ -9,6 +9,7 @@ const WORKER_FILE = new URL("./seedWorker.js", import.meta.url);
  * a campaign bounded by wall time stops handing out seeds when its time is up; `onOutcome`
  * sees each outcome as it arrives (in any order) and may queue more work with `push`
  * (the determinism re-check of a seed). Resolves when every task handed out has come back.
+ * One job runs on this thread instead (runHere).
  */
 export class SeedPool {
   private readonly urgent: SeedTask[] = [];
@@ -21,6 +22,24 @@ export class SeedPool {
   }
 
   run(next: () => SeedTask | null, onOutcome: (outcome: SeedOutcome) => void): Promise<void> {
+    return this.jobs === 1 ? this.runHere(next, onOutcome) : this.runOnWorkers(next, onOutcome);
+  }
+
+  /**
+   * One job on this thread: a worker thread would load all of ksim a second time and warm up
+   * its JIT again (about 0.1 s and a slow first seed) for no parallelism. The event loop
+   * turns between seeds, so progress is drawn and the --time deadline seen as with workers.
+   */
+  private async runHere(next: () => SeedTask | null, onOutcome: (outcome: SeedOutcome) => void): Promise<void> {
+    for (;;) {
+      const task = this.urgent.shift() ?? next();
+      if (task === null) return;
+      await new Promise((turn) => setImmediate(turn));
+      onOutcome(runSeed(task));
+    }
+  }
+
+  private runOnWorkers(next: () => SeedTask | null, onOutcome: (outcome: SeedOutcome) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const workers: Worker[] = [];
       /** What each worker is running, to name the seed if the thread itself fails. */
