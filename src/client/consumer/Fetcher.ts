@@ -1,6 +1,6 @@
 import type { Micros, NodeContext } from "../../../sim/index.ts";
 import { needsMetadataRefresh, type KafkaError } from "../../protocol/errors.ts";
-import { nextOffsetOf, recordOffsetOf, tpKey, type KafkaRecord, type TopicPartition } from "../../protocol/records.ts";
+import { nextOffsetOf, tpKey, type KafkaRecord, type TopicPartition } from "../../protocol/records.ts";
 import {
   CONSUMER_REPLICA_ID,
   EARLIEST_TIMESTAMP,
@@ -13,6 +13,7 @@ import type { MetadataCache } from "../metadata/MetadataCache.ts";
 import type { NetworkClient, Outcome } from "../network/NetworkClient.ts";
 import { WakeTimer } from "../WakeTimer.ts";
 import type { ConsumerOptions } from "./ConsumerOptions.ts";
+import { FetchedRecords } from "./FetchedRecords.ts";
 
 /** A record as the consumer delivers it. */
 export interface ConsumedRecord {
@@ -46,7 +47,7 @@ export interface FetchSink {
    * none), and `nextOffset`, where the next fetch starts (the fetcher's position is already
    * there; it passes compacted gaps at a batch's end, as Kafka's nextFetchOffset does).
    */
-  fetched(tp: TopicPartition, records: readonly ConsumedRecord[], nextOffset: number): void;
+  fetched(tp: TopicPartition, records: FetchedRecords, nextOffset: number): void;
   /** auto.offset.reset gave `tp` a position (ListOffsets, at start or after OFFSET_OUT_OF_RANGE). */
   positionReset?(tp: TopicPartition, offset: number): void;
   stopped?(tp: TopicPartition, reason: FetchStopReason): void;
@@ -305,15 +306,9 @@ export class Fetcher {
   private deliver(p: FetchState, answer: FetchPartitionResponse): void {
     p.highWatermark = answer.highWatermark;
     const from = p.position!;
-    const records: ConsumedRecord[] = [];
+    const records = new FetchedRecords(p.tp, answer.batches, from);
     let next = from;
-    for (const batch of answer.batches) {
-      for (let i = 0; i < batch.records.length; i++) {
-        const offset = recordOffsetOf(batch, i);
-        if (offset >= from) records.push({ topic: p.tp.topic, partition: p.tp.partition, offset, leaderEpoch: batch.partitionLeaderEpoch, record: batch.records.at(i) });
-      }
-      next = Math.max(next, nextOffsetOf(batch));
-    }
+    for (const batch of answer.batches) next = Math.max(next, nextOffsetOf(batch));
     p.position = next;
     this.stats.records += records.length;
     this.sink.fetched(p.tp, records, next);

@@ -8,6 +8,7 @@ import { MetadataCache } from "../metadata/MetadataCache.ts";
 import { NetworkClient, type CorrelationIds } from "../network/NetworkClient.ts";
 import { WakeTimer } from "../WakeTimer.ts";
 import { Fetcher, type ConsumedRecord } from "./Fetcher.ts";
+import type { FetchedRecords } from "./FetchedRecords.ts";
 import { ConsumerCoordinator, type RebalanceListener } from "./group/ConsumerCoordinator.ts";
 import { FetchBuffer } from "./group/FetchBuffer.ts";
 import type { Generation, MemberState } from "./group/Generation.ts";
@@ -282,7 +283,7 @@ export class KafkaConsumer {
 
   // ---- fetching and assignment ------------------------------------------------------------------
 
-  private fetched(tp: TopicPartition, records: readonly ConsumedRecord[], nextOffset: number): void {
+  private fetched(tp: TopicPartition, records: FetchedRecords, nextOffset: number): void {
     const position = this.subscriptions.position(tp);
     if (position === null) return; // not assigned any more
     this.buffer.add(tp, records, nextOffset, position);

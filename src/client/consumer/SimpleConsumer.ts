@@ -47,7 +47,7 @@ export class SimpleConsumer {
     this.metadata = new MetadataCache(ctx, this.network, o, () => this.fetcher.wakeup());
     this.fetcher = new Fetcher(ctx, o, this.network, this.metadata, {
       fetched: (_tp, records) => {
-        if (records.length > 0) this.handlers.onRecords(records);
+        if (records.length > 0) this.handlers.onRecords(records.takeAll());
       },
       stopped: (tp, reason) => this.handlers.onError?.(tp, reason),
     });

@@ -1,13 +1,13 @@
 import { assert } from "../../../../sim/index.ts";
 import { tpKey, type TopicPartition } from "../../../protocol/records.ts";
 import type { ConsumedRecord } from "../Fetcher.ts";
+import type { FetchedRecords } from "../FetchedRecords.ts";
 import type { SubscriptionState } from "./SubscriptionState.ts";
 
 interface CompletedFetch {
   readonly tp: TopicPartition;
-  readonly records: readonly ConsumedRecord[];
-  /** The next record of `records` to hand out. */
-  index: number;
+  /** What is left to hand out (taken from the front as poll() hands records out). */
+  readonly records: FetchedRecords;
   /** Where the partition's position goes once every record is handed out (past compacted gaps). */
   readonly nextOffset: number;
 }
@@ -23,10 +23,10 @@ export class FetchBuffer {
   private readonly buffered = new Set<string>();
 
   /** Keeps a fetch answer; an answer that neither holds records nor moves the position is dropped. */
-  add(tp: TopicPartition, records: readonly ConsumedRecord[], nextOffset: number, position: number): void {
+  add(tp: TopicPartition, records: FetchedRecords, nextOffset: number, position: number): void {
     if (records.length === 0 && nextOffset === position) return;
     assert(!this.buffered.has(tpKey(tp)), `fetch buffer: a second answer for ${tpKey(tp)} while one waits`);
-    this.queue.push({ tp, records, index: 0, nextOffset });
+    this.queue.push({ tp, records, nextOffset });
     this.buffered.add(tpKey(tp));
   }
 
@@ -36,7 +36,7 @@ export class FetchBuffer {
 
   /** How many records wait, across partitions. */
   get size(): number {
-    return this.queue.reduce((n, f) => n + f.records.length - f.index, 0);
+    return this.queue.reduce((n, f) => n + f.records.remaining, 0);
   }
 
   remove(tp: TopicPartition): void {
@@ -59,15 +59,15 @@ export class FetchBuffer {
     while (this.queue.length > 0 && out.length < maxRecords) {
       const f = this.queue[0]!;
       const position = subscriptions.position(f.tp);
-      const next = f.records[f.index];
-      if (position === null || (next !== undefined && next.offset < position)) {
+      const next = f.records.nextOffset;
+      if (position === null || (next !== undefined && next < position)) {
         this.shift();
         continue;
       }
-      const take = Math.min(maxRecords - out.length, f.records.length - f.index);
-      for (let i = 0; i < take; i++) out.push(f.records[f.index++]!);
-      if (f.index < f.records.length) {
-        subscriptions.setPosition(f.tp, f.records[f.index - 1]!.offset + 1);
+      const take = Math.min(maxRecords - out.length, f.records.remaining);
+      for (let i = 0; i < take; i++) out.push(f.records.take());
+      if (f.records.remaining > 0) {
+        subscriptions.setPosition(f.tp, out[out.length - 1]!.offset + 1);
       } else {
         subscriptions.setPosition(f.tp, f.nextOffset);
         this.shift();
