@@ -1,6 +1,7 @@
 import type { PartitionLog } from "../../broker/PartitionLog.ts";
 import type { BrokerObserver } from "../../broker/ReplicaManager.ts";
 import { batchNextOffset, recordOffset } from "../../broker/log/storedBatch.ts";
+import type { RecordBatch } from "../../protocol/records.ts";
 import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
 import type { ViolationSink } from "../Violation.ts";
 
@@ -90,15 +91,24 @@ class PartitionTrack {
   /** The next offset to read from the current leader's log as its HW advances. */
   recordFrom = 0;
 
-  setCommitted(offset: number, valueId: number): void {
-    if (offset >= this.committed.length) {
-      let size = this.committed.length * 2;
-      while (size <= offset) size *= 2;
-      const grown = new Float64Array(size).fill(NaN);
-      grown.set(this.committed);
-      this.committed = grown;
+  /** Records the batch's records at or after `from` and below `end` as committed (a loop per batch, not a call per record). */
+  setCommittedBatch(batch: RecordBatch, from: number, end: number): void {
+    const records = batch.records;
+    if (records.length === 0) return;
+    this.ensureCapacity(recordOffset(batch, records.length - 1));
+    for (let i = 0; i < records.length; i++) {
+      const o = recordOffset(batch, i);
+      if (o >= from && o < end) this.committed[o] = records.valueIdAt(i);
     }
-    this.committed[offset] = valueId;
+  }
+
+  private ensureCapacity(offset: number): void {
+    if (offset < this.committed.length) return;
+    let size = this.committed.length * 2;
+    while (size <= offset) size *= 2;
+    const grown = new Float64Array(size).fill(NaN);
+    grown.set(this.committed);
+    this.committed = grown;
   }
 
   committedAt(offset: number): number {
@@ -107,10 +117,12 @@ class PartitionTrack {
 }
 
 /**
- * Visits every record of `log` at offsets in [from, to), in offset order (gaps of a
- * compacted log are skipped). Reads to the log end, so a batch straddling `to` counts.
+ * Visits the batches of `log` holding offsets in [from, to), in offset order, each with
+ * the walk's offset before it (`from`, then the offset after the previous batch) and the
+ * walk's end: the batch's records at offsets in [offset, end) are the walk's. Reads to the
+ * log end, so a batch straddling `to` counts.
  */
-export function forEachRecord(log: ReadableLog, from: number, to: number, visit: (offset: number, valueId: number) => void): void {
+export function forEachBatch(log: ReadableLog, from: number, to: number, visit: (batch: RecordBatch, offset: number, end: number) => void): void {
   let offset = Math.max(from, log.logStartOffset);
   const end = Math.min(to, log.logEndOffset);
   while (offset < end) {
@@ -118,15 +130,25 @@ export function forEachRecord(log: ReadableLog, from: number, to: number, visit:
     if (batches === "OFFSET_OUT_OF_RANGE" || batches.length === 0) return;
     const before = offset;
     for (const b of batches) {
-      for (let i = 0; i < b.records.length; i++) {
-        const o = recordOffset(b, i);
-        if (o >= offset && o < end) visit(o, b.records.valueIdAt(i));
-      }
+      visit(b, offset, end);
       offset = Math.max(offset, batchNextOffset(b));
       if (offset >= end) return;
     }
     if (offset <= before) return; // no progress: an inconsistent log; stop rather than spin
   }
+}
+
+/**
+ * Visits every record of `log` at offsets in [from, to), in offset order (gaps of a
+ * compacted log are skipped). Reads to the log end, so a batch straddling `to` counts.
+ */
+export function forEachRecord(log: ReadableLog, from: number, to: number, visit: (offset: number, valueId: number) => void): void {
+  forEachBatch(log, from, to, (b, offset, end) => {
+    for (let i = 0; i < b.records.length; i++) {
+      const o = recordOffset(b, i);
+      if (o >= offset && o < end) visit(o, b.records.valueIdAt(i));
+    }
+  });
 }
 
 /**
@@ -202,7 +224,7 @@ export class ReplicationChecker implements BrokerObserver {
     if (broker !== t.currentLeader || tenure.epoch !== t.maxEpoch || hw <= t.recordFrom) return;
     const log = this.options.logOf?.(broker, topic, partition);
     if (!log) return;
-    forEachRecord(log, t.recordFrom, hw, (offset, valueId) => t.setCommitted(offset, valueId));
+    forEachBatch(log, t.recordFrom, hw, (batch, offset, end) => t.setCommittedBatch(batch, offset, end));
     t.recordFrom = hw;
     if (hw > t.committedEnd) t.committedEnd = hw;
   }
@@ -245,16 +267,36 @@ export class ReplicationChecker implements BrokerObserver {
       }
       if (from >= bound) continue;
       const values = new Float64Array(bound - from).fill(NaN);
-      forEachRecord(leader.log, from, bound, (offset, valueId) => (values[offset - from] = valueId));
+      // The leader's batches as its walk met them, with the walk's offset before each.
+      const leaderBatches: RecordBatch[] = [];
+      const leaderOffsets: number[] = [];
+      forEachBatch(leader.log, from, bound, (batch, offset, end) => {
+        leaderBatches.push(batch);
+        leaderOffsets.push(offset);
+        for (let i = 0; i < batch.records.length; i++) {
+          const o = recordOffset(batch, i);
+          if (o >= offset && o < end) values[o - from] = batch.records.valueIdAt(i);
+        }
+      });
       for (const m of members) {
         if (m === leader) continue;
-        forEachRecord(m.log, from, bound, (offset, valueId) => {
-          const expected = values[offset - from]!;
-          if (Number.isNaN(expected) || expected === valueId) return;
-          this.sink.report("committed-prefix", {
-            atMicros, topic: leader.topic, partition: leader.partition, offset, valueId, producerSequence: producerSequence(valueId),
-            detail: `below the committed point ${bound} of ${leader.topic}-${leader.partition}, broker ${m.brokerId} has value ${valueId} at offset ${offset} where leader ${leader.brokerId} has ${expected}`,
-          });
+        let j = 0;
+        forEachBatch(m.log, from, bound, (batch, offset, end) => {
+          // Followers keep the batch objects they fetched: the very batch the leader's walk
+          // took from the same offset put these same records in `values`, so they agree.
+          while (j < leaderBatches.length && leaderBatches[j]!.baseOffset < batch.baseOffset) j++;
+          if (leaderBatches[j] === batch && leaderOffsets[j] === offset) return;
+          for (let i = 0; i < batch.records.length; i++) {
+            const o = recordOffset(batch, i);
+            if (o < offset || o >= end) continue;
+            const valueId = batch.records.valueIdAt(i);
+            const expected = values[o - from]!;
+            if (Number.isNaN(expected) || expected === valueId) continue;
+            this.sink.report("committed-prefix", {
+              atMicros, topic: leader.topic, partition: leader.partition, offset: o, valueId, producerSequence: producerSequence(valueId),
+              detail: `below the committed point ${bound} of ${leader.topic}-${leader.partition}, broker ${m.brokerId} has value ${valueId} at offset ${o} where leader ${leader.brokerId} has ${expected}`,
+            });
+          }
         });
       }
     }
