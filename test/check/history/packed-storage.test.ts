@@ -59,6 +59,22 @@ describe("history: packed columns", () => {
   });
 });
 
+/** The i-th value id of a run, relative to its first: a batch's consecutive ids, one with a gap after 3, a keyed producer's, one repeated, ids far apart. */
+function valueStep(pattern: string, i: number): number {
+  switch (pattern) {
+    case "batch":
+      return i;
+    case "batch-then-gap":
+      return i < 3 ? i : i + 5;
+    case "keyed":
+      return 3 * i + (i % 2);
+    case "same":
+      return 7;
+    default:
+      return 40_000 * i;
+  }
+}
+
 describe("history: runs of polled records", () => {
   /** Polls of records at runs of offsets, with value ids consecutive, spread (keyed) or from several producers. */
   const polls = fc.array(
@@ -68,7 +84,7 @@ describe("history: runs of polled records", () => {
         offset: fc.integer({ min: 0, max: 40 }),
         length: fc.integer({ min: 1, max: 12 }),
         value: fc.integer({ min: 0, max: 3 }).map((p) => p * 1e9),
-        stride: fc.constantFrom(0, 1, 1, 3, 40_000),
+        pattern: fc.constantFrom("batch", "batch-then-gap", "keyed", "same", "far"),
       }),
       { maxLength: 4 },
     ),
@@ -84,7 +100,7 @@ describe("history: runs of polled records", () => {
           const records: PolledRecord[] = [];
           for (const r of runs) {
             for (let i = 0; i < r.length; i++) {
-              const valueId = r.value + (r.stride === 0 ? 7 : r.stride * i + (i % 2));
+              const valueId = r.value + valueStep(r.pattern, i);
               records.push({ topic: "t", partition: r.partition, offset: r.offset + i, valueId });
               recorded.push([poll, `t-${r.partition}`, r.offset + i, valueId]);
             }
