@@ -7,7 +7,7 @@
 // and packages) loads in about 0.1 s. A fresh clone needs no build step: the first run builds the bundle
 // (a fraction of a second) and every run checks it against its sources' sizes and times.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -23,17 +23,11 @@ const SETTINGS = ["package.json", "package-lock.json", "tsconfig.json", "bin/com
 
 /** The URL of a bundle built from the sources as they are now, or null if there is none. */
 export function freshBundle() {
-  let head;
-  try {
-    head = readFileSync(BUNDLE, "utf8");
-  } catch {
-    return null;
-  }
-  const end = head.indexOf("\n");
-  if (!head.startsWith(MARKER) || end < 0) return null;
+  const head = firstLine(BUNDLE);
+  if (head === null || !head.startsWith(MARKER)) return null;
   let inputs;
   try {
-    inputs = JSON.parse(head.slice(MARKER.length, end));
+    inputs = JSON.parse(head.slice(MARKER.length));
   } catch {
     return null;
   }
@@ -47,6 +41,29 @@ export function freshBundle() {
     if (stat.size !== size || stat.mtimeMs !== mtimeMs) return null;
   }
   return pathToFileURL(BUNDLE).href;
+}
+
+/** A file's first line (the bundle's manifest), read without the megabytes after it; null if unreadable. */
+function firstLine(path) {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const chunks = [];
+    const buffer = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) return null;
+      const end = buffer.subarray(0, n).indexOf(10);
+      chunks.push(Buffer.from(buffer.subarray(0, end < 0 ? n : end)));
+      if (end >= 0) return Buffer.concat(chunks).toString("utf8");
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
