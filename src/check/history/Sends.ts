@@ -9,8 +9,8 @@ export const FAIL = 2;
 export const INFO = 3;
 
 /**
- * A history's sends, one row each in invoke order, in packed columns (about 15 bytes a
- * send). Each column is coded so that neighbouring rows hold close numbers:
+ * A history's sends, one row each in invoke order, in packed columns (about 13 bytes a
+ * send on a steady load). Each column is coded so that neighbouring rows hold close numbers:
  * - a value id as its distance from its producer's first value id (the workload's ids are
  *   the producer's index times a billion plus a sequence, so rows of several producers
  *   stay within a few thousand of each other);
