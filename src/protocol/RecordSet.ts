@@ -30,12 +30,15 @@ export class RecordSet {
   /** The records as a set (copied: the set never aliases the caller's array). */
   static of(records: readonly KafkaRecord[]): RecordSet {
     if (records.length === 0) return RecordSet.EMPTY;
-    const numbers: number[] = [];
+    // Sized up front: grown by push, the array kept up to half again its length spare.
+    const numbers: number[] = new Array<number>(records.length * STRIDE);
     let keys: (string | null)[] | null = null;
     let payloads: unknown[] | null = null;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      numbers.push(r.valueId, r.createdAtMicros, r.sizeBytes);
+      numbers[i * STRIDE] = r.valueId;
+      numbers[i * STRIDE + 1] = r.createdAtMicros;
+      numbers[i * STRIDE + 2] = r.sizeBytes;
       if (r.key !== null && keys === null) keys = new Array<string | null>(records.length).fill(null);
       if (keys !== null) keys[i] = r.key;
       if (r.payload !== undefined && payloads === null) payloads = new Array<unknown>(records.length).fill(undefined);
