@@ -25,6 +25,8 @@ export interface FuzzResult extends BenchResult {
   oneJobSeedsPerMin: number;
   oneJobSeedsPerMinMin: number;
   oneJobSeedsPerMinMax: number;
+  /** --jobs 1: seeds per minute of the campaign's CPU time (median), null where it cannot be read. */
+  oneJobSeedsPerCpuMin: number | null;
   /** --jobs <cores>: the same. */
   allCoresJobs: number;
   allCoresSeeds: number;
@@ -33,11 +35,14 @@ export interface FuzzResult extends BenchResult {
   allCoresSeedsPerMinMax: number;
   /** allCoresSeedsPerMin / cores. */
   seedsPerMinPerCore: number;
+  /** --jobs <cores>: seeds per minute of CPU time, all threads counted (a core's share on an idle machine). */
+  allCoresSeedsPerCpuMin: number | null;
   failedSeeds: number;
 }
 
-function campaign(jobs: number, seeds: number, runs: number, budgetMs: number, log: (line: string) => void): { perMin: number[]; failed: number } {
+function campaign(jobs: number, seeds: number, runs: number, budgetMs: number, log: (line: string) => void): { perMin: number[]; perCpuMin: number[] | null; failed: number } {
   const perMin: number[] = [];
+  let perCpuMin: number[] | null = [];
   const spent: number[] = [];
   let failed = 0;
   for (let i = 0; anotherRun(spent, runs, budgetMs); i++) {
@@ -47,10 +52,12 @@ function campaign(jobs: number, seeds: number, runs: number, budgetMs: number, l
     if (result.seeds !== seeds) throw new Error(`ksim fuzz ran ${result.seeds} seeds, asked for ${seeds}`);
     failed = Math.max(failed, result.failed);
     perMin.push(seeds / (timing.wallMs / 60_000));
+    if (timing.cpuMs === null || timing.cpuMs <= 0) perCpuMin = null;
+    else perCpuMin?.push(seeds / (timing.cpuMs / 60_000));
     spent.push(timing.wallMs);
-    log(`  ${(timing.wallMs / 1000).toFixed(1)} s wall`);
+    log(`  ${(timing.wallMs / 1000).toFixed(1)} s wall${timing.cpuMs === null ? "" : `, ${(timing.cpuMs / 1000).toFixed(1)} s CPU`}`);
   }
-  return { perMin, failed };
+  return { perMin, perCpuMin, failed };
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
@@ -76,12 +83,14 @@ export const benchmark: Benchmark<FuzzResult> = {
       oneJobSeedsPerMin: round1(oneRate.median),
       oneJobSeedsPerMinMin: round1(oneRate.min),
       oneJobSeedsPerMinMax: round1(oneRate.max),
+      oneJobSeedsPerCpuMin: one.perCpuMin === null ? null : round1(spread(one.perCpuMin).median),
       allCoresJobs: cores,
       allCoresSeeds: perJob * cores,
       allCoresSeedsPerMin: round1(allRate.median),
       allCoresSeedsPerMinMin: round1(allRate.min),
       allCoresSeedsPerMinMax: round1(allRate.max),
       seedsPerMinPerCore: round1(allRate.median / cores),
+      allCoresSeedsPerCpuMin: all.perCpuMin === null ? null : round1(spread(all.perCpuMin).median),
       failedSeeds: Math.max(one.failed, all.failed),
     };
   },
@@ -91,6 +100,9 @@ export const benchmark: Benchmark<FuzzResult> = {
       `fuzz  ksim fuzz ${r.scenario} --recheck 0, median of ${r.runs} campaign(s), spawn to exit`,
       `  --jobs 1   ${r.oneJobSeedsPerMin} seeds/min  (min ${r.oneJobSeedsPerMinMin}, max ${r.oneJobSeedsPerMinMax}; ${r.oneJobSeeds} seeds)`,
       `  --jobs ${r.allCoresJobs}   ${r.allCoresSeedsPerMin} seeds/min  (min ${r.allCoresSeedsPerMinMin}, max ${r.allCoresSeedsPerMinMax}; ${r.allCoresSeeds} seeds): ${r.seedsPerMinPerCore} per core`,
+      ...(r.oneJobSeedsPerCpuMin === null || r.allCoresSeedsPerCpuMin === null
+        ? []
+        : [`  by CPU time ${r.oneJobSeedsPerCpuMin} seeds per CPU-minute with --jobs 1, ${r.allCoresSeedsPerCpuMin} with --jobs ${r.allCoresJobs} (what a core gives when the machine is not shared)`]),
       ...(r.failedSeeds > 0 ? [`  (${r.failedSeeds} seed(s) failed their verdict: timed all the same)`] : []),
     ];
   },
