@@ -140,7 +140,7 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
     p.polled = true;
     for (let i = 0; i < run.count; i++) {
       const offset = run.firstOffset + i;
-      const valueId = history.runValueId(run.run, run.firstRecord + i);
+      const valueId = history.runValueId(run, i);
       observe(run.topicPartitionId, offset, valueId, -1, run.atMicros, run.processId);
       const sendRow = p.sendRowAt(offset);
       if (byRow && sendRow >= 0 && p.valueAt(offset) === valueId) polledSend[sendRow] = 1;
@@ -196,7 +196,7 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
       if (!log) return;
       for (let i = 0; i < run.count; i++) {
         const offset = run.firstOffset + i;
-        const valueId = history.runValueId(run.run, run.firstRecord + i);
+        const valueId = history.runValueId(run, i);
         if (log.valueAt ? log.valueAt(offset) === valueId : log.get(valueId)?.includes(offset)) continue;
         let offsets = reported.get(tp);
         if (!offsets) reported.set(tp, (offsets = new Set()));
@@ -276,7 +276,7 @@ function checkPolls(history: History, partitions: readonly (KnownOffsets | undef
       const at = { atMicros: run.atMicros, topic: tps.topic(tp), partition: tps.partition(tp) };
       if (o <= last) {
         report("nonmonotonic-poll", {
-          ...at, offset: o, valueId: history.runValueId(run.run, run.firstRecord),
+          ...at, offset: o, valueId: run.firstValueId,
           detail: `${process} polled offset ${o} of ${tps.label(tp)} after offset ${last}${where}`,
         });
       } else {

@@ -121,7 +121,7 @@ class EdnWriter {
     this.history.forEachPolledRun((run) => {
       let pairs = byKey.get(run.topicPartitionId);
       if (!pairs) byKey.set(run.topicPartitionId, (pairs = []));
-      for (let i = 0; i < run.count; i++) pairs.push(`[${run.firstOffset + i} ${this.history.runValueId(run.run, run.firstRecord + i)}]`);
+      for (let i = 0; i < run.count; i++) pairs.push(`[${run.firstOffset + i} ${this.history.runValueId(run, i)}]`);
     }, firstRun, endRun);
     const entries = [...byKey].map(([key, pairs]) => `${key} [${pairs.join(" ")}]`);
     return `{${entries.join(", ")}}`;

@@ -248,7 +248,7 @@ export class History {
       view.partition = this.topicPartitions.partition(run.topicPartitionId);
       for (let i = 0; i < run.count; i++) {
         view.offset = run.firstOffset + i;
-        view.valueId = this.polls.valueId(run.run, run.firstRecord + i);
+        view.valueId = this.runValueId(run, i);
         visit(view);
       }
     });
@@ -256,7 +256,7 @@ export class History {
 
   /** Visits every run of polled records (see PolledRunView), in recording order. The view is reused. */
   forEachPolledRun(visit: (run: Readonly<PolledRunView>) => void, firstRun = 0, endRun = this.polledRunCount): void {
-    const view: PolledRunView = { run: 0, pollIndex: -1, processId: 0, atMicros: 0, topicPartitionId: 0, firstOffset: 0, firstRecord: 0, count: 0 };
+    const view: PolledRunView = { run: 0, pollIndex: -1, processId: 0, atMicros: 0, topicPartitionId: 0, firstOffset: 0, firstRecord: 0, count: 0, firstValueId: 0, exact: true };
     for (let run = firstRun; run < endRun; run++) visit(this.readPolledRun(run, view));
   }
 
@@ -274,12 +274,14 @@ export class History {
     view.firstOffset = p.runFirstOffsetOf(run);
     view.firstRecord = p.runFirstRecordOf(run);
     view.count = p.runEndRecord(run) - view.firstRecord;
+    view.firstValueId = p.runFirstValueIdOf(run);
+    view.exact = p.runExact(run);
     return view;
   }
 
-  /** The value id of record `record` (a record of run `run`). */
-  runValueId(run: number, record: number): number {
-    return this.polls.valueId(run, record);
+  /** The value id of the `i`-th record of `run`. */
+  runValueId(run: Readonly<PolledRunView>, i: number): number {
+    return run.exact ? run.firstValueId + i : this.polls.valueId(run.run, run.firstRecord + i);
   }
 
   /** Fills `view` with polled record `row` (0 .. polledRecordCount-1). */

@@ -90,7 +90,7 @@ export interface OpView {
 /**
  * A run of records one poll returned: one topic-partition, consecutive offsets
  * (`firstOffset` .. `firstOffset + count - 1`), records `firstRecord` .. `firstRecord +
- * count - 1`; `History.runValueId` gives each one's value. Reused by visitors.
+ * count - 1`; `History.runValueId(run, i)` gives the i-th one's value. Reused by visitors.
  */
 export interface PolledRunView {
   run: number;
@@ -101,5 +101,8 @@ export interface PolledRunView {
   firstOffset: number;
   firstRecord: number;
   count: number;
+  firstValueId: number;
+  /** True when the run's value ids are consecutive: record i's is firstValueId + i. */
+  exact: boolean;
 }
 

@@ -91,7 +91,7 @@ function pollValue(history: History, poll: number): PartitionRecords[] {
       entry = { topic: tps.topic(run.topicPartitionId), partition: tps.partition(run.topicPartitionId), records: [] };
       byPartition.set(run.topicPartitionId, entry);
     }
-    for (let i = 0; i < run.count; i++) entry.records.push([run.firstOffset + i, history.runValueId(run.run, run.firstRecord + i)]);
+    for (let i = 0; i < run.count; i++) entry.records.push([run.firstOffset + i, history.runValueId(run, i)]);
   }, firstRun, endRun);
   return [...byPartition.values()];
 }

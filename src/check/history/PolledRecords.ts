@@ -133,6 +133,13 @@ export class PolledRecords {
   runFirstRecordOf(run: number): number {
     return this.runFirstRecord.get(run);
   }
+  runFirstValueIdOf(run: number): number {
+    return this.runFirstValueId.get(run);
+  }
+  /** True when run `run`'s value ids are consecutive (no deltas kept). */
+  runExact(run: number): boolean {
+    return this.runFirstDelta.get(run) < 0;
+  }
   /** The record after run `run`'s last. */
   runEndRecord(run: number): number {
     return run + 1 < this.runCount ? this.runFirstRecord.get(run + 1) : this.recordCount;
