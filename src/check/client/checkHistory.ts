@@ -110,14 +110,12 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   };
 
   // Pass 1: every (partition, offset, value) observed; inconsistent offsets.
-  const observe = (tp: number, offset: number, valueId: number, sendRow: number, atMicros: number, processId: number): void => {
-    const p = partitionOf(tp);
-    const known = p.observe(offset, valueId, sendRow);
-    if (known !== known) return;
+  /** Reports value `valueId` at `offset` of `tp` where `known` was seen first (once per offset). */
+  const inconsistent = (tp: number, offset: number, valueId: number, known: number, atMicros: number, source: string): void => {
+    const p = partitions[tp]!;
     p.reported ??= new Set();
     if (p.reported.has(offset)) return;
     p.reported.add(offset);
-    const source = `${sendRow >= 0 ? "acknowledged to" : "polled by"} ${history.processName(processId)}`;
     report("inconsistent-offsets", {
       atMicros, topic: tps.topic(tp), partition: tps.partition(tp), offset, valueId,
       detail: `offset ${offset} of ${tps.label(tp)} holds value ${known} and value ${valueId} (${source})`,
@@ -127,7 +125,10 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
     if (!history.sendAcknowledged(row)) continue;
     const offset = history.sendOffset(row);
     const tp = history.sendTopicPartitionId(row);
-    if (offset >= 0 && tp >= 0) observe(tp, offset, history.sendValueId(row), row, history.sendCompletedAtMicros(row), history.sendProcessId(row));
+    if (offset < 0 || tp < 0) continue;
+    const valueId = history.sendValueId(row);
+    const known = partitionOf(tp).observe(offset, valueId, row);
+    if (known === known) inconsistent(tp, offset, valueId, known, history.sendCompletedAtMicros(row), `acknowledged to ${history.processName(history.sendProcessId(row))}`);
   }
   // Which acknowledged sends some poll returned: marked on the send's row when the poll
   // found the value where its acknowledgement put it, else the value is kept aside. Exact
@@ -141,7 +142,8 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
     for (let i = 0; i < run.count; i++) {
       const offset = run.firstOffset + i;
       const valueId = history.runValueId(run, i);
-      observe(run.topicPartitionId, offset, valueId, -1, run.atMicros, run.processId);
+      const known = p.observe(offset, valueId, -1);
+      if (known === known) inconsistent(run.topicPartitionId, offset, valueId, known, run.atMicros, `polled by ${history.processName(run.processId)}`);
       const sendRow = p.sendRowAt(offset);
       if (byRow && sendRow >= 0 && p.valueAt(offset) === valueId) polledSend[sendRow] = 1;
       else polledElsewhere.add(valueId);
