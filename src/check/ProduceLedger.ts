@@ -3,8 +3,13 @@ import type { ClientError } from "../client/errors.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
 import { ValueIdTable } from "./ValueIdTable.ts";
 
-/** For each partition, the value ids in its final committed log, with the offsets they sit at. */
-export type CommittedValues = ReadonlyMap<string, ReadonlyMap<number, readonly number[]> | null>;
+/**
+ * For each partition, the value ids in its final committed log, with the offsets they sit
+ * at; `repeatedCount`, where given, says how many sit at more than one (without visiting
+ * them all), and `valueAt` the value at an offset (a value found where it was acknowledged
+ * needs no lookup by value).
+ */
+export type CommittedValues = ReadonlyMap<string, (ReadonlyMap<number, readonly number[]> & { readonly repeatedCount?: number; valueAt?(offset: number): number | undefined }) | null>;
 
 export interface LossReport {
   /** Acknowledged records absent from the final committed log of their partition. */
@@ -39,9 +44,14 @@ export class ProduceLedger {
   private readonly ackedRow = new ValueIdTable();
   private ackedPartition = new Int32Array(1024);
   private ackedOffset = new Float64Array(1024);
+  /** The value id of each row: rows are in the order values were first acknowledged. */
+  private ackedValueIds = new Float64Array(1024);
   /** `canonical`: the first index with the same key string (the same partition unless names collide). */
   private readonly partitionKeys: { topic: string; partition: number; key: string; canonical: number }[] = [];
   private readonly partitionIndex = new Map<string, Map<number, number>>();
+  private lastTopic: string | null = null;
+  private lastPartition = -1;
+  private lastPartitionKey = -1;
 
   readonly observer: ProducerObserver = {
     sent: () => {
@@ -64,56 +74,90 @@ export class ProduceLedger {
    * with each producer's sends), acknowledged offsets must grow too. Reports each step back.
    */
   nonmonotonicSends(report: (e: { valueId: number; topic: string; partition: number; offset: number; previous: number }) => void, valuesPerProducer: number): void {
-    // Keyed by producer and partition key as one number, not a string per record.
-    const last = new Map<number, { valueId: number; offset: number }>();
-    const partitions = this.partitionKeys.length;
+    // Value ids are visited in increasing order, so one producer's come together: the last
+    // offset per partition (by its canonical index) is an array, started anew per producer.
+    const last = new Float64Array(this.partitionKeys.length).fill(NaN);
+    let producer = NaN;
     this.ackedRow.forEachInIdOrder((valueId, row) => {
       const offset = this.ackedOffset[row]!;
       if (offset < 0) return; // acks=0: no offset to compare
-      const partition = this.ackedPartition[row]!;
-      const where = this.partitionKeys[partition]!;
-      const key = Math.floor(valueId / valuesPerProducer) * partitions + where.canonical;
-      const before = last.get(key);
-      if (before && offset < before.offset) report({ valueId, topic: where.topic, partition: where.partition, offset, previous: before.offset });
-      if (before) {
-        before.valueId = valueId;
-        before.offset = offset;
-      } else last.set(key, { valueId, offset });
+      const where = this.partitionKeys[this.ackedPartition[row]!]!;
+      const from = Math.floor(valueId / valuesPerProducer);
+      if (from !== producer) {
+        producer = from;
+        last.fill(NaN);
+      }
+      const before = last[where.canonical]!;
+      if (offset < before) report({ valueId, topic: where.topic, partition: where.partition, offset, previous: before });
+      last[where.canonical] = offset;
     });
   }
 
   /** Acknowledged records for which `seen` is false (unprocessed by a consumer group, say). */
   ackedNot(seen: (valueId: number) => boolean): number {
     let n = 0;
-    this.ackedRow.forEachInIdOrder((valueId) => {
-      if (!seen(valueId)) n++;
-    });
+    const rows = this.ackedRow.size;
+    for (let row = 0; row < rows; row++) if (!seen(this.ackedValueIds[row]!)) n++;
     return n;
   }
 
-  /**
-   * Acknowledged records for which `seen` is false, told where each was acknowledged
-   * (partition and offset, -1 with acks=0), so a check can look there first.
-   */
-  ackedNotAt(seen: (valueId: number, topic: string, partition: number, offset: number) => boolean): number {
-    let n = 0;
-    this.ackedRow.forEachInIdOrder((valueId, row) => {
-      const where = this.partitionKeys[this.ackedPartition[row]!]!;
-      if (!seen(valueId, where.topic, where.partition, this.ackedOffset[row]!)) n++;
-    });
-    return n;
+  /** How many distinct values were acknowledged: rows 0 to this - 1. */
+  get ackedValues(): number {
+    return this.ackedRow.size;
+  }
+
+  /** The value acknowledged `row`-th (in the order values were first acknowledged). */
+  ackedValueAt(row: number): number {
+    return this.ackedValueIds[row]!;
+  }
+
+  /** Where the value of `row` was (last) acknowledged: an index for `partitionAt`, and the offset (-1 with acks=0). */
+  ackedPartitionAt(row: number): number {
+    return this.ackedPartition[row]!;
+  }
+
+  ackedOffsetAt(row: number): number {
+    return this.ackedOffset[row]!;
+  }
+
+  /** The partition an `ackedPartitionAt` index stands for. */
+  partitionAt(index: number): { readonly topic: string; readonly partition: number } {
+    return this.partitionKeys[index]!;
   }
 
   /** Partition keys (`topic-p`) that acknowledged records went to. */
   partitionsWritten(): string[] {
     const used = new Set<number>();
-    this.ackedRow.forEachInIdOrder((_valueId, row) => {
-      used.add(this.ackedPartition[row]!);
-    });
+    const rows = this.ackedRow.size;
+    for (let row = 0; row < rows; row++) used.add(this.ackedPartition[row]!);
     return [...new Set([...used].map((i) => this.partitionKeys[i]!.key))].sort();
   }
 
   private recordAck(valueId: number, topic: string, partition: number, offset: number): void {
+    const partitionKey = topic === this.lastTopic && partition === this.lastPartition ? this.lastPartitionKey : this.partitionKeyOf(topic, partition);
+    let row = this.ackedRow.get(valueId);
+    if (row === -1) {
+      row = this.ackedRow.size;
+      this.ackedRow.set(valueId, row);
+      if (row >= this.ackedOffset.length) {
+        const partitions = new Int32Array(this.ackedOffset.length * 2);
+        partitions.set(this.ackedPartition);
+        this.ackedPartition = partitions;
+        const offsets = new Float64Array(this.ackedOffset.length * 2);
+        offsets.set(this.ackedOffset);
+        this.ackedOffset = offsets;
+        const valueIds = new Float64Array(this.ackedValueIds.length * 2);
+        valueIds.set(this.ackedValueIds);
+        this.ackedValueIds = valueIds;
+      }
+      this.ackedValueIds[row] = valueId;
+    }
+    this.ackedPartition[row] = partitionKey;
+    this.ackedOffset[row] = offset;
+  }
+
+  /** The index of a partition in `partitionKeys`, added on first sight; remembered for the next acknowledgement (a batch's records come together). */
+  private partitionKeyOf(topic: string, partition: number): number {
     let byPartition = this.partitionIndex.get(topic);
     if (byPartition === undefined) {
       byPartition = new Map();
@@ -127,40 +171,42 @@ export class ProduceLedger {
       this.partitionKeys.push({ topic, partition, key, canonical });
       byPartition.set(partition, partitionKey);
     }
-    let row = this.ackedRow.get(valueId);
-    if (row === -1) {
-      row = this.ackedRow.size;
-      this.ackedRow.set(valueId, row);
-      if (row >= this.ackedOffset.length) {
-        const partitions = new Int32Array(this.ackedOffset.length * 2);
-        partitions.set(this.ackedPartition);
-        this.ackedPartition = partitions;
-        const offsets = new Float64Array(this.ackedOffset.length * 2);
-        offsets.set(this.ackedOffset);
-        this.ackedOffset = offsets;
-      }
-    }
-    this.ackedPartition[row] = partitionKey;
-    this.ackedOffset[row] = offset;
+    this.lastTopic = topic;
+    this.lastPartition = partition;
+    this.lastPartitionKey = partitionKey;
+    return partitionKey;
   }
 
+  /**
+   * Acknowledged values absent from the committed log of the partition they were
+   * acknowledged in, with the first few (smallest value ids) as examples.
+   */
   losses(committed: CommittedValues): LossReport {
-    let lostAcked = 0;
+    // Each partition's committed values looked up once, not by key string per record.
+    const byPartition = this.partitionKeys.map((k) => committed.get(k.key));
     let lostInOfflinePartitions = 0;
-    const examples: { valueId: number; topic: string; partition: number; offset: number }[] = [];
-    this.ackedRow.forEachInIdOrder((valueId, row) => {
-      const where = this.partitionKeys[this.ackedPartition[row]!]!;
-      const values = committed.get(where.key);
-      if (values && values.has(valueId)) return;
-      lostAcked++;
+    const lostRows: number[] = [];
+    const rows = this.ackedRow.size;
+    for (let row = 0; row < rows; row++) {
+      const values = byPartition[this.ackedPartition[row]!];
+      const valueId = this.ackedValueIds[row]!;
+      if (values && (values.valueAt?.(this.ackedOffset[row]!) === valueId || values.has(valueId))) continue;
+      lostRows.push(row);
       if (!values) lostInOfflinePartitions++;
-      if (examples.length < 10) examples.push({ valueId, topic: where.topic, partition: where.partition, offset: this.ackedOffset[row]! });
-    });
+    }
+    const examples = lostRows
+      .sort((a, b) => this.ackedValueIds[a]! - this.ackedValueIds[b]!)
+      .slice(0, 10)
+      .map((row) => {
+        const where = this.partitionKeys[this.ackedPartition[row]!]!;
+        return { valueId: this.ackedValueIds[row]!, topic: where.topic, partition: where.partition, offset: this.ackedOffset[row]! };
+      });
     let duplicated = 0;
     for (const values of committed.values()) {
       if (!values) continue;
-      for (const offsets of values.values()) if (offsets.length > 1) duplicated++;
+      if (values.repeatedCount !== undefined) duplicated += values.repeatedCount;
+      else for (const offsets of values.values()) if (offsets.length > 1) duplicated++;
     }
-    return { lostAcked, lostInOfflinePartitions, duplicated, examples };
+    return { lostAcked: lostRows.length, lostInOfflinePartitions, duplicated, examples };
   }
 }

@@ -22,6 +22,19 @@ export class ValueIdTable {
   private readonly blocks = new Map<number, Block>();
   private readonly sparse = new Map<number, number>();
   private count = 0;
+  /** The block last looked up: ids come in runs of one producer's, so most lookups skip the Map. */
+  private lastBucket = NaN;
+  private lastBlock: Block | undefined = undefined;
+
+  private block(bucket: number): Block | undefined {
+    if (bucket === this.lastBucket) return this.lastBlock;
+    const block = this.blocks.get(bucket);
+    if (block !== undefined) {
+      this.lastBucket = bucket;
+      this.lastBlock = block;
+    }
+    return block;
+  }
 
   /** How many ids have a value. */
   get size(): number {
@@ -31,7 +44,7 @@ export class ValueIdTable {
   /** The id's value, or -1 when it has none. */
   get(valueId: number): number {
     const bucket = Math.floor(valueId / VALUES_PER_PRODUCER);
-    const block = this.blocks.get(bucket);
+    const block = this.block(bucket);
     if (block !== undefined) {
       const index = valueId - bucket * VALUES_PER_PRODUCER;
       if (Number.isInteger(index) && index < block.end) {
@@ -39,7 +52,7 @@ export class ValueIdTable {
         if (stored !== 0) return stored - 1;
       }
     }
-    return this.sparse.get(valueId) ?? -1;
+    return this.sparse.size === 0 ? -1 : (this.sparse.get(valueId) ?? -1);
   }
 
   has(valueId: number): boolean {
@@ -49,13 +62,13 @@ export class ValueIdTable {
   /** Sets the id's value (a non-negative 31-bit integer). */
   set(valueId: number, value: number): void {
     if (!(value >= 0 && value < 0x7fffffff && Number.isInteger(value))) throw new RangeError(`ValueIdTable holds integers in [0, 2^31-1), not ${value}`);
-    if (this.sparse.has(valueId)) {
+    if (this.sparse.size !== 0 && this.sparse.has(valueId)) {
       this.sparse.set(valueId, value);
       return;
     }
     const bucket = Math.floor(valueId / VALUES_PER_PRODUCER);
     const index = valueId - bucket * VALUES_PER_PRODUCER;
-    let block = this.blocks.get(bucket);
+    let block = this.block(bucket);
     if (!Number.isInteger(index) || index > (block?.end ?? 0) + MAX_GAP) {
       this.sparse.set(valueId, value);
       this.count++;

@@ -6,29 +6,50 @@ import { ValueIdTable } from "../check/ValueIdTable.ts";
  * array per value: a big run commits millions. Behaves as the Map it replaces: `get`
  * gives the offsets in increasing order, and iteration visits values in the order of
  * their first offset.
+ *
+ * The table from value to first offset is built on first use: the end-of-run checks mostly
+ * ask `valueAt` (is the value where it was acknowledged?) and which values repeat, which
+ * `findRepeatedValues` tells for every partition in one pass.
  */
 export class CommittedLogValues implements ReadonlyMap<number, readonly number[]> {
-  /** Per value, the index (offset - startOffset) of its first occurrence. */
-  private readonly first = new ValueIdTable();
+  /** Per value, the index (offset - startOffset) of its first occurrence; null until needed. */
+  private firstTable: ValueIdTable | null = null;
   /** The offsets of values present more than once (rare: a retry written twice). */
-  private readonly repeated = new Map<number, number[]>();
+  private readonly repeated: ReadonlyMap<number, readonly number[]>;
 
-  /** `valueIds[i]` is the value at offset startOffset + i, NaN where none. */
+  /**
+   * `valueIds[i]` is the value at offset startOffset + i, NaN where none. `repeated`, when
+   * known (see findRepeatedValues), is every value present more than once with its offsets.
+   */
   constructor(
     private readonly startOffset: number,
     private readonly valueIds: Float64Array,
+    repeated?: ReadonlyMap<number, readonly number[]>,
   ) {
+    this.repeated = repeated ?? this.build().repeated;
+  }
+
+  private get first(): ValueIdTable {
+    return this.firstTable ?? this.build().first;
+  }
+
+  private build(): { first: ValueIdTable; repeated: Map<number, number[]> } {
+    const first = new ValueIdTable();
+    const repeated = new Map<number, number[]>();
+    const valueIds = this.valueIds;
     for (let i = 0; i < valueIds.length; i++) {
       const valueId = valueIds[i]!;
       if (Number.isNaN(valueId)) continue;
-      const at = this.first.get(valueId);
-      if (at === -1) this.first.set(valueId, i);
+      const at = first.get(valueId);
+      if (at === -1) first.set(valueId, i);
       else {
-        const offsets = this.repeated.get(valueId);
-        if (offsets) offsets.push(startOffset + i);
-        else this.repeated.set(valueId, [startOffset + at, startOffset + i]);
+        const offsets = repeated.get(valueId);
+        if (offsets) offsets.push(this.startOffset + i);
+        else repeated.set(valueId, [this.startOffset + at, this.startOffset + i]);
       }
     }
+    this.firstTable = first;
+    return { first, repeated };
   }
 
   get size(): number {
@@ -45,6 +66,16 @@ export class CommittedLogValues implements ReadonlyMap<number, readonly number[]
     return valueId === undefined || Number.isNaN(valueId) ? undefined : valueId;
   }
 
+  /** How many values sit at more than one offset (a retry written twice). */
+  get repeatedCount(): number {
+    return this.repeated.size;
+  }
+
+  /** The values at more than one offset, with their offsets, in the order `entries` visits them (by first offset). */
+  repeatedValues(): [number, readonly number[]][] {
+    return [...this.repeated].sort((a, b) => a[1][0]! - b[1][0]!);
+  }
+
   get(valueId: number): readonly number[] | undefined {
     const at = this.first.get(valueId);
     if (at === -1) return undefined;
@@ -57,10 +88,11 @@ export class CommittedLogValues implements ReadonlyMap<number, readonly number[]
 
   *entries(): MapIterator<[number, readonly number[]]> {
     const ids = this.valueIds;
+    const first = this.first;
     for (let i = 0; i < ids.length; i++) {
       const valueId = ids[i]!;
       // Each value once, where it first occurs.
-      if (Number.isNaN(valueId) || this.first.get(valueId) !== i) continue;
+      if (Number.isNaN(valueId) || first.get(valueId) !== i) continue;
       yield [valueId, this.repeated.get(valueId) ?? [this.startOffset + i]];
     }
   }
@@ -76,4 +108,38 @@ export class CommittedLogValues implements ReadonlyMap<number, readonly number[]
   [Symbol.iterator](): MapIterator<[number, readonly number[]]> {
     return this.entries();
   }
+}
+
+/**
+ * For each of several committed logs (value ids by offset from their start), the values
+ * present at more than one offset with those offsets, as CommittedLogValues takes them:
+ * one table of value ids shared by all the logs (dense per producer), where a log's own
+ * first-offset table would spread each producer's ids over a block as long as all of them.
+ */
+export function findRepeatedValues(logs: readonly { readonly startOffset: number; readonly valueIds: Float64Array }[]): Map<number, number[]>[] {
+  // Value id -> 1 + the index of the last log seen holding it: a second sighting in the same log is a repeat.
+  const lastLog = new ValueIdTable();
+  return logs.map((log, index) => {
+    const valueIds = log.valueIds;
+    let repeats: Set<number> | null = null;
+    for (let i = 0; i < valueIds.length; i++) {
+      const valueId = valueIds[i]!;
+      if (Number.isNaN(valueId)) continue;
+      if (lastLog.get(valueId) === index + 1) (repeats ??= new Set()).add(valueId);
+      else lastLog.set(valueId, index + 1);
+    }
+    const repeated = new Map<number, number[]>();
+    if (repeats === null) return repeated;
+    // Rare: collect their offsets in a second pass, in offset order.
+    const offsets = new Map<number, number[]>();
+    for (let i = 0; i < valueIds.length; i++) {
+      const valueId = valueIds[i]!;
+      if (!repeats.has(valueId)) continue;
+      let list = offsets.get(valueId);
+      if (!list) offsets.set(valueId, (list = []));
+      list.push(log.startOffset + i);
+    }
+    for (const [valueId, list] of offsets) repeated.set(valueId, list);
+    return repeated;
+  });
 }

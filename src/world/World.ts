@@ -1,7 +1,7 @@
 import { Simulation, type Micros, type TraceSink } from "../../sim/index.ts";
 import { Broker } from "../broker/Broker.ts";
 import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
-import { ProduceLedger, type CommittedValues, type LossReport } from "../check/ProduceLedger.ts";
+import { ProduceLedger, type LossReport } from "../check/ProduceLedger.ts";
 import { ViolationSink } from "../check/Violation.ts";
 import { ReplicationChecker } from "../check/replication/index.ts";
 import { checkHistory } from "../check/client/index.ts";
@@ -18,8 +18,10 @@ import { GroupConsumerHost } from "../client/consumer/group/GroupConsumerHost.ts
 import { FaultRunner } from "./FaultRunner.ts";
 import { History } from "../check/history/index.ts";
 import { recordingGroupObserver, recordingProducerObserver, recordPoll } from "./recording.ts";
-import { livenessProblems } from "./liveness.ts";
-import { CommittedLogValues } from "./CommittedLogValues.ts";
+import { LivenessCheck } from "./liveness.ts";
+import { CommittedLogValues, findRepeatedValues } from "./CommittedLogValues.ts";
+import { CommittedLogs } from "./CommittedLogs.ts";
+import { UncommittedAcks } from "./UncommittedAcks.ts";
 import { brokerOn, leaderOf, resolveSelector, type SelectorContext } from "./resolveSelector.ts";
 import { fanOut, loadPhaseSteps, trackUnavailability, type UnavailabilityTracker } from "./unavailability.ts";
 
@@ -70,8 +72,13 @@ export class World {
   private lastLagSampleMicros = -Infinity;
   /** Why the cluster had not recovered when the liveness phase ended (empty: it had). */
   livenessProblems: string[] = [];
-  /** The committed logs as of one simulated instant and event count (nothing changes between events). */
-  private committedCache: { atMicros: number; events: number; logs: Map<string, CommittedLog | null>; values: CommittedValues | null } | null = null;
+  /** Every partition's committed log, read again (only what changed) at most once per simulated instant and event count. */
+  private readonly committedLogs: CommittedLogs;
+  private committedRefreshedAt = { atMicros: -1, events: -1 };
+  /** committedValues() as of one instant and event count (nothing changes between events). */
+  private committedValuesCache: { atMicros: number; events: number; values: ReadonlyMap<string, CommittedLogValues | null> } | null = null;
+  private readonly uncommitted: UncommittedAcks;
+  private readonly liveness: LivenessCheck;
   readonly brokerNodes: readonly string[];
   readonly producerNodes: string[] = [];
   readonly consumerNodes: string[] = [];
@@ -106,6 +113,15 @@ export class World {
     });
     for (const t of scenario.topics) this.partitionCounts.set(t.name, t.partitions);
     this.selectors = { sim: this.sim, ensemble: this.ensemble, brokerNodes: this.brokerNodes };
+    this.committedLogs = new CommittedLogs({
+      partitions: () => this.scenario.topics.map((t) => [t.name, this.partitionCounts.get(t.name) ?? t.partitions] as const),
+      leaderOf: (topic, partition) => {
+        const leader = leaderOf(this.selectors, topic, partition);
+        return leader ? brokerOn(this.sim, leader)?.replicas.partition(topic, partition) : undefined;
+      },
+    });
+    this.uncommitted = new UncommittedAcks(this.ledger, this.committedLogs);
+    this.liveness = new LivenessCheck(this);
   }
 
   /** Node names of the cluster proper (what `rest` and heal-all cover). */
@@ -140,11 +156,11 @@ export class World {
     const bound = loadEndMicros + this.scenario.settleMicros;
     // The liveness phase: until the cluster has recovered (twice in a row, a second apart) or the bound.
     let healthyChecks = 0;
-    this.livenessProblems = livenessProblems(this);
+    this.livenessProblems = this.liveness.problems();
     while (this.sim.now < bound && healthyChecks < 2) {
       if (this.sim.now >= stopAtMicros) return { loadStartMicros, loadEndMicros, endMicros: this.sim.now, bootstrapped, stopped: true };
       this.sim.run({ untilMicros: Math.min(bound, stopAtMicros, this.sim.now + LIVENESS_CHECK_MICROS) });
-      this.livenessProblems = livenessProblems(this);
+      this.livenessProblems = this.liveness.problems();
       healthyChecks = this.livenessProblems.length === 0 ? healthyChecks + 1 : 0;
     }
     return { loadStartMicros, loadEndMicros, endMicros: this.sim.now, bootstrapped };
@@ -278,8 +294,8 @@ export class World {
     );
     for (const [partitionKey, values] of committed) {
       if (!values) continue;
-      for (const [valueId, offsets] of values) {
-        if (offsets.length > 1) sink.report("duplicate", { atMicros: now, offset: offsets[1], valueId, detail: `value at offsets ${offsets.join(", ")} of ${partitionKey}` });
+      for (const [valueId, offsets] of values.repeatedValues()) {
+        sink.report("duplicate", { atMicros: now, offset: offsets[1], valueId, detail: `value at offsets ${offsets.join(", ")} of ${partitionKey}` });
       }
     }
   }
@@ -312,41 +328,23 @@ export class World {
     return this.partitionCounts.get(topic) ?? 0;
   }
 
-  /**
-   * Whether a value is in the committed log of any partition now (cached per simulated
-   * instant). Given where it was acknowledged (`offset` -1 when unknown), it looks there
-   * first, and only when the value is not there builds the set of every committed value.
-   */
-  isCommitted(valueId: number, topic?: string, partition?: number, offset = -1): boolean {
-    const cache = this.committedLogs();
-    if (topic !== undefined && partition !== undefined && offset >= 0) {
-      const log = cache.logs.get(`${topic}-${partition}`);
-      if (log && offset >= log.startOffset && offset < log.startOffset + log.valueIds.length && log.valueIds[offset - log.startOffset] === valueId) return true;
-    }
-    for (const values of this.committedValues().values()) if (values?.has(valueId)) return true;
-    return false;
+  /** Whether a value is in the committed log of any partition now. */
+  isCommitted(valueId: number): boolean {
+    this.refreshCommittedLogs();
+    return this.committedLogs.has(valueId);
   }
 
-  /** Every partition's committed log now, as value ids by offset (cached per instant and event count). */
-  private committedLogs(): { logs: Map<string, CommittedLog | null>; values: CommittedValues | null } {
-    const now = this.sim.now;
-    const events = this.sim.eventsFired;
-    if (this.committedCache === null || this.committedCache.atMicros !== now || this.committedCache.events !== events) {
-      const logs = new Map<string, CommittedLog | null>();
-      this.forEachCommittedLog((key, range, walk) => {
-        if (!range) {
-          logs.set(key, null);
-          return;
-        }
-        const valueIds = new Float64Array(Math.max(0, range.highWatermark - range.startOffset)).fill(NaN);
-        walk((offset, valueId) => {
-          valueIds[offset - range.startOffset] = valueId;
-        });
-        logs.set(key, { startOffset: range.startOffset, valueIds });
-      });
-      this.committedCache = { atMicros: now, events, logs, values: null };
-    }
-    return this.committedCache;
+  /** How many acknowledged records are in no partition's committed log now. */
+  uncommittedAcks(): number {
+    this.refreshCommittedLogs();
+    return this.uncommitted.count();
+  }
+
+  private refreshCommittedLogs(): void {
+    const at = this.committedRefreshedAt;
+    if (at.atMicros === this.sim.now && at.events === this.sim.eventsFired) return;
+    this.committedLogs.refresh();
+    this.committedRefreshedAt = { atMicros: this.sim.now, events: this.sim.eventsFired };
   }
 
   /**
@@ -378,60 +376,19 @@ export class World {
    * replica that leads it now, with the offsets they sit at; null for a partition with no
    * leader.
    */
-  committedValues(): CommittedValues {
-    const cache = this.committedLogs();
-    if (cache.values === null) {
-      const out = new Map<string, CommittedLogValues | null>();
-      for (const [key, log] of cache.logs) out.set(key, log ? new CommittedLogValues(log.startOffset, log.valueIds) : null);
-      cache.values = out;
-    }
-    return cache.values;
-  }
-
-  /**
-   * Visits each partition's committed log: the records below the high watermark of the
-   * replica that leads it now (`range` null for a partition with no leader). `walk` gives
-   * each record's offset and value id, in offset order, each offset once.
-   */
-  private forEachCommittedLog(
-    visit: (key: string, range: { startOffset: number; highWatermark: number } | null, walk: (record: (offset: number, valueId: number) => void) => void) => void,
-  ): void {
-    for (const t of this.scenario.topics) {
-      const partitions = this.partitionCounts.get(t.name) ?? t.partitions;
-      for (let p = 0; p < partitions; p++) {
-        const leader = leaderOf(this.selectors, t.name, p);
-        const partition = leader ? brokerOn(this.sim, leader)?.replicas.partition(t.name, p) : undefined;
-        if (!partition) {
-          visit(`${t.name}-${p}`, null, () => {});
-          continue;
-        }
-        const log = partition.log;
-        const hw = partition.highWatermark;
-        const startOffset = log.logStartOffset;
-        visit(`${t.name}-${p}`, { startOffset, highWatermark: hw }, (record) => {
-          let offset = startOffset;
-          while (offset < hw) {
-            const batches = log.read(offset, 1 << 20, hw);
-            if (batches === "OFFSET_OUT_OF_RANGE" || batches.length === 0) break;
-            for (const b of batches) {
-              const records = b.records;
-              for (let i = 0; i < records.length; i++) {
-                const at = b.baseOffset + i;
-                if (at < offset || at >= hw) continue;
-                record(at, records.valueIdAt(i));
-              }
-              offset = Math.max(offset, b.baseOffset + records.length);
-            }
-          }
-        });
-      }
-    }
+  committedValues(): ReadonlyMap<string, CommittedLogValues | null> {
+    const now = this.sim.now;
+    const events = this.sim.eventsFired;
+    const cache = this.committedValuesCache;
+    if (cache !== null && cache.atMicros === now && cache.events === events) return cache.values;
+    this.refreshCommittedLogs();
+    const snapshots = [...this.committedLogs.snapshots()];
+    const logs = snapshots.flatMap(([, log]) => (log ? [log] : []));
+    const repeated = findRepeatedValues(logs);
+    const values = new Map<string, CommittedLogValues | null>();
+    let next = 0;
+    for (const [key, log] of snapshots) values.set(key, log ? new CommittedLogValues(log.startOffset, log.valueIds, repeated[next++]) : null);
+    this.committedValuesCache = { atMicros: now, events, values };
+    return values;
   }
 }
-
-/** A partition's committed log: the value id at each offset from `startOffset` (NaN where none). */
-interface CommittedLog {
-  readonly startOffset: number;
-  readonly valueIds: Float64Array;
-}
-

@@ -1,3 +1,4 @@
+import { AckedNotYet } from "../check/AckedNotYet.ts";
 import type { World } from "./World.ts";
 import { brokerOn, leaderOf, resolveSelector } from "./resolveSelector.ts";
 
@@ -5,37 +6,49 @@ import { brokerOn, leaderOf, resolveSelector } from "./resolveSelector.ts";
  * What the liveness phase waits for, as sentences: every partition led, every ISR full,
  * every acknowledged record committed (and, where consumers read the topic, consumed or
  * processed), every consumer group stable. An empty list: the cluster has recovered.
+ *
+ * The phase asks every second until the answer is empty twice in a row, so the counts of
+ * acknowledged records are kept from one check to the next (see UncommittedAcks and
+ * AckedNotYet) rather than taken over every record acknowledged in the run.
  */
-export function livenessProblems(world: World): string[] {
-  const problems: string[] = [];
-  const selectors = world.selectorContext;
-  for (const t of world.scenario.topics) {
-    const partitions = world.partitionCount(t.name);
-    for (let p = 0; p < partitions; p++) {
-      const leader = leaderOf(selectors, t.name, p);
-      const replica = leader ? brokerOn(world.sim, leader)?.replicas.partition(t.name, p) : undefined;
-      if (!replica) {
-        problems.push(`partition ${t.name}/${p} has no leader`);
-        continue;
-      }
-      if (replica.isr.length < replica.replicas.length) {
-        problems.push(`partition ${t.name}/${p} has ISR [${replica.isr.join(", ")}] of replicas [${replica.replicas.join(", ")}]`);
+export class LivenessCheck {
+  private readonly unprocessed: AckedNotYet;
+
+  constructor(private readonly world: World) {
+    this.unprocessed = new AckedNotYet(world.ledger, (id) => world.groups.wasProcessed(id));
+  }
+
+  problems(): string[] {
+    const world = this.world;
+    const problems: string[] = [];
+    const selectors = world.selectorContext;
+    for (const t of world.scenario.topics) {
+      const partitions = world.partitionCount(t.name);
+      for (let p = 0; p < partitions; p++) {
+        const leader = leaderOf(selectors, t.name, p);
+        const replica = leader ? brokerOn(world.sim, leader)?.replicas.partition(t.name, p) : undefined;
+        if (!replica) {
+          problems.push(`partition ${t.name}/${p} has no leader`);
+          continue;
+        }
+        if (replica.isr.length < replica.replicas.length) {
+          problems.push(`partition ${t.name}/${p} has ISR [${replica.isr.join(", ")}] of replicas [${replica.replicas.join(", ")}]`);
+        }
       }
     }
+    const uncommitted = world.uncommittedAcks();
+    if (uncommitted > 0) problems.push(`${uncommitted} acknowledged records are not in the committed log`);
+    const groupsReading = new Set(world.scenario.consumers.filter((c) => c.group !== null).map((c) => c.topic));
+    if (groupsReading.size > 0) {
+      const unprocessed = this.unprocessed.count();
+      if (unprocessed > 0) problems.push(`${unprocessed} acknowledged records not yet processed by a consumer group`);
+    }
+    for (const group of new Set(world.scenario.consumers.map((c) => c.group).filter((g): g is string => g !== null))) {
+      const node = resolveSelector(selectors, { kind: "coordinator", group });
+      const state = node ? brokerOn(world.sim, node)?.groups.group(group)?.state : undefined;
+      if (state === undefined) problems.push(`group ${group} has no coordinator`);
+      else if (state !== "Stable") problems.push(`group ${group} is ${state === "Empty" ? "empty" : "still rebalancing"}`);
+    }
+    return problems;
   }
-  // Told where each record was acknowledged, isCommitted looks there first: no set of every committed value each second.
-  const uncommitted = world.ledger.ackedNotAt((id, topic, partition, offset) => world.isCommitted(id, topic, partition, offset));
-  if (uncommitted > 0) problems.push(`${uncommitted} acknowledged records are not in the committed log`);
-  const groupsReading = new Set(world.scenario.consumers.filter((c) => c.group !== null).map((c) => c.topic));
-  if (groupsReading.size > 0) {
-    const unprocessed = world.ledger.ackedNot((id) => world.groups.wasProcessed(id));
-    if (unprocessed > 0) problems.push(`${unprocessed} acknowledged records not yet processed by a consumer group`);
-  }
-  for (const group of new Set(world.scenario.consumers.map((c) => c.group).filter((g): g is string => g !== null))) {
-    const node = resolveSelector(selectors, { kind: "coordinator", group });
-    const state = node ? brokerOn(world.sim, node)?.groups.group(group)?.state : undefined;
-    if (state === undefined) problems.push(`group ${group} has no coordinator`);
-    else if (state !== "Stable") problems.push(`group ${group} is ${state === "Empty" ? "empty" : "still rebalancing"}`);
-  }
-  return problems;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { CommittedLogValues } from "../../src/world/CommittedLogValues.ts";
+import { CommittedLogValues, findRepeatedValues } from "../../src/world/CommittedLogValues.ts";
 
 describe("CommittedLogValues", () => {
   it("reads a committed log (with gaps and values written twice) exactly as the Map of value id to offsets it replaces", () => {
@@ -26,6 +26,25 @@ describe("CommittedLogValues", () => {
         }
         expect(values.has(4_999_999_999)).toBe(false);
         expect(values.get(4_999_999_999)).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("over several logs sharing values, the repeats found in one pass give the same answers as each log's own table", () => {
+    const slots = fc.array(fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }), { maxLength: 80 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 500 }), slots), { maxLength: 4 }), (spec) => {
+        const logs = spec.map(([startOffset, values]) => ({ startOffset, valueIds: Float64Array.from(values, (v) => (v === null ? NaN : 2_000_000_000 + v)) }));
+        const repeated = findRepeatedValues(logs);
+        logs.forEach((log, i) => {
+          const own = new CommittedLogValues(log.startOffset, log.valueIds);
+          const shared = new CommittedLogValues(log.startOffset, log.valueIds, repeated[i]);
+          expect(shared.repeatedCount).toBe(own.repeatedCount);
+          expect(shared.repeatedValues()).toEqual(own.repeatedValues());
+          expect([...shared]).toEqual([...own]);
+          for (let v = 0; v <= 30; v++) expect(shared.get(2_000_000_000 + v)).toEqual(own.get(2_000_000_000 + v));
+        });
       }),
       { numRuns: 300 },
     );
