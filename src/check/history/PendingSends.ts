@@ -24,15 +24,16 @@ export class PendingSends {
     }
   }
 
-  /** Adds `valueId` (not pending yet) at `row`. */
-  add(valueId: number, row: number): void {
+  /** Adds `valueId` at `row`; false (and nothing added) when it is pending already. */
+  add(valueId: number, row: number): boolean {
     if (2 * (this.count + 1) > this.keys.length) this.resize(this.keys.length * 2);
     const mask = this.keys.length - 1;
     let slot = hash(valueId) & mask;
-    while (this.rows[slot] !== 0) slot = (slot + 1) & mask;
+    for (; this.rows[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === valueId) return false;
     this.keys[slot] = valueId;
     this.rows[slot] = row + 1;
     this.count++;
+    return true;
   }
 
   /** Removes `valueId`; returns its row, -1 when it was not pending. */

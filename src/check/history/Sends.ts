@@ -56,7 +56,7 @@ export class Sends {
   /** Records an invoke; returns its row. */
   invoke(processId: number, atMicros: number, topicId: number, keyId: number, valueId: number): number {
     assert(Number.isSafeInteger(valueId), () => `history: value id ${valueId} is not an integer`);
-    assert(this.pending.get(valueId) < 0, () => `history: value ${valueId} sent twice`);
+    assert(this.pending.add(valueId, this.count), () => `history: value ${valueId} sent twice`);
     const first = (this.firstValueId[processId] ??= valueId);
     const last = this.lastValueId[processId];
     if (last !== undefined && valueId <= last) this.rising = false;
@@ -70,7 +70,6 @@ export class Sends {
     this.topicPartition.pushBlank();
     this.offset.pushBlank();
     this.latency.pushBlank();
-    this.pending.add(valueId, row);
     return row;
   }
 

@@ -12,9 +12,9 @@ describe("history: sends in flight", () => {
         const table = new PendingSends();
         const expected = new Map<number, number>();
         steps.forEach(([add, id], row) => {
-          if (add && !expected.has(id)) {
-            table.add(id, row);
-            expected.set(id, row);
+          if (add) {
+            expect(table.add(id, row)).toBe(!expected.has(id));
+            if (!expected.has(id)) expected.set(id, row);
           } else {
             expect(table.take(id)).toBe(expected.get(id) ?? -1);
             expected.delete(id);
