@@ -175,17 +175,17 @@ export class ClientService {
     if (!this.clients.has(from)) return;
     const nodes = this.core.tree.nodes;
     for (const path of m.data) {
-      const node = nodes[path];
+      const node = nodes.get(path);
       if (!node) this.notify(from, path, "deleted");
       else if (node.mzxid > m.relativeZxid) this.notify(from, path, "dataChanged");
       else this.watch(this.dataWatches, path, from);
     }
     for (const path of m.exist) {
-      if (nodes[path]) this.notify(from, path, "created");
+      if (nodes.has(path)) this.notify(from, path, "created");
       else this.watch(this.dataWatches, path, from);
     }
     for (const path of m.child) {
-      const node = nodes[path];
+      const node = nodes.get(path);
       if (!node) this.notify(from, path, "deleted");
       else if (node.pzxid > m.relativeZxid) this.notify(from, path, "childrenChanged");
       else this.watch(this.childWatches, path, from);
@@ -241,7 +241,7 @@ export class ClientService {
   }
 
   private read(client: string, op: Exclude<ReadOp, { op: "sync" }>): ReadResult {
-    const node = this.core.tree.nodes[op.path] ?? null;
+    const node = this.core.tree.nodes.get(op.path) ?? null;
     if (op.op === "exists") {
       if (op.watch) this.watch(this.dataWatches, op.path, client);
       return { ok: true, node };

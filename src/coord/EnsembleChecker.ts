@@ -89,13 +89,13 @@ export class EnsembleChecker implements EnsembleObserver {
 /** Tree-level invariants of a committed state; returns the problems found. */
 export function checkTree(tree: TreeState): string[] {
   const problems: string[] = [];
-  for (const [path, node] of Object.entries(tree.nodes)) {
+  for (const [path, node] of tree.nodes) {
     if (node.ephemeralOwner !== 0 && tree.sessions[String(node.ephemeralOwner)] === undefined) {
       problems.push(`ephemeral ${path} outlives its session ${node.ephemeralOwner}`);
     }
     for (const child of node.children) {
       const childPath = path === "/" ? `/${child}` : `${path}/${child}`;
-      if (!tree.nodes[childPath]) problems.push(`${path} lists missing child ${child}`);
+      if (!tree.nodes.has(childPath)) problems.push(`${path} lists missing child ${child}`);
     }
   }
   return problems;

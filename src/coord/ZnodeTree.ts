@@ -28,7 +28,8 @@ export interface SessionInfo {
  * committed transaction yields a snapshot for free, shared by reference for resync and timelines.
  */
 export interface TreeState {
-  readonly nodes: Readonly<Record<string, Znode>>;
+  /** By path. A Map: a transaction copies it whole (copy on write), which a Map does several times faster than an object with path keys. */
+  readonly nodes: ReadonlyMap<string, Znode>;
   readonly sessions: Readonly<Record<string, SessionInfo>>;
   readonly lastZxid: Zxid;
 }
@@ -66,7 +67,7 @@ export interface ApplyOutcome {
 export const ANY_VERSION = -1;
 
 export const EMPTY_TREE: TreeState = Object.freeze({
-  nodes: Object.freeze({ "/": Object.freeze({ data: "", version: 0, cversion: 0, ephemeralOwner: 0, czxid: 0, mzxid: 0, pzxid: 0, children: Object.freeze([]) }) }),
+  nodes: new Map([["/", Object.freeze({ data: "", version: 0, cversion: 0, ephemeralOwner: 0, czxid: 0, mzxid: 0, pzxid: 0, children: Object.freeze([]) })]]),
   sessions: Object.freeze({}),
   lastZxid: 0,
 });
@@ -208,36 +209,36 @@ function treeState(nodes: TreeState["nodes"], sessions: TreeState["sessions"], l
 }
 
 /**
- * The znodes as one transaction changes them, copy on write: the record is copied at the
- * first change (a few dozen entries in a Kafka cluster's tree) and each changed znode is a new
- * frozen object, so the state it started from stays as it was. Immer did the same through
- * proxies, at several times the cost per transaction; a failed op's transaction simply drops
- * its draft.
+ * The znodes as one transaction changes them, copy on write: the map is copied at the first
+ * change (a few dozen entries in a Kafka cluster's tree) and each changed znode is a new frozen
+ * object, so the state it started from stays as it was (the map itself is typed read-only, as
+ * nothing else writes it). Immer did the same through proxies, at several times the cost per
+ * transaction; a failed op's transaction simply drops its draft.
  */
 class NodesDraft {
-  private copy: Record<string, Znode> | null = null;
+  private copy: Map<string, Znode> | null = null;
 
-  constructor(private readonly base: Readonly<Record<string, Znode>>) {}
+  constructor(private readonly base: ReadonlyMap<string, Znode>) {}
 
   get(path: string): Znode | undefined {
-    return (this.copy ?? this.base)[path];
+    return (this.copy ?? this.base).get(path);
   }
 
   set(path: string, node: Znode): void {
-    this.writable()[path] = Object.freeze(node);
+    this.writable().set(path, Object.freeze(node));
   }
 
   remove(path: string): void {
-    delete this.writable()[path];
+    this.writable().delete(path);
   }
 
   /** The nodes after the transaction: the base itself if nothing changed. */
-  finish(): Readonly<Record<string, Znode>> {
-    return this.copy === null ? this.base : Object.freeze(this.copy);
+  finish(): ReadonlyMap<string, Znode> {
+    return this.copy ?? this.base;
   }
 
-  private writable(): Record<string, Znode> {
-    return (this.copy ??= { ...this.base });
+  private writable(): Map<string, Znode> {
+    return (this.copy ??= new Map(this.base));
   }
 }
 
@@ -260,7 +261,7 @@ export function isValidPath(path: string): boolean {
 
 /** The ephemeral nodes a session owns, sorted. */
 export function ephemeralsOf(state: TreeState, sessionId: number): string[] {
-  return Object.keys(state.nodes)
-    .filter((p) => state.nodes[p]!.ephemeralOwner === sessionId)
-    .sort();
+  const owned: string[] = [];
+  for (const [path, node] of state.nodes) if (node.ephemeralOwner === sessionId) owned.push(path);
+  return owned.sort();
 }

@@ -283,7 +283,7 @@ export function chaosProblems(run: ChaosRun): string[] {
     problems.push(...checkTree(tree).map((p) => `${name}: ${p}`));
     for (const w of history.acked()) {
       const op = w.ops[0]!;
-      const node = tree.nodes[op.path];
+      const node = tree.nodes.get(op.path);
       const missing = op.op === "create" && !node && !deleteTried.has(op.path);
       if (missing && !op.ephemeral) problems.push(`${name} lost acked create ${op.path}`);
       if (op.op === "delete" && node) problems.push(`${name} still has ${op.path}, whose delete was acknowledged`);

@@ -72,13 +72,14 @@ describe("coordination invariants: the checkers catch what they claim to", () =>
   it("checkTree reports an ephemeral without its session and a child list naming a missing node", () => {
     const tree: TreeState = {
       ...EMPTY_TREE,
-      nodes: {
-        "/": { ...EMPTY_TREE.nodes["/"]!, children: ["e", "ghost"] },
-        "/e": { ...EMPTY_TREE.nodes["/"]!, ephemeralOwner: 42 },
-      },
+      nodes: new Map([
+        ["/", { ...EMPTY_TREE.nodes.get("/")!, children: ["e", "ghost"] }],
+        ["/e", { ...EMPTY_TREE.nodes.get("/")!, ephemeralOwner: 42 }],
+      ]),
     };
     expect(checkTree(tree)).toEqual(["/ lists missing child ghost", "ephemeral /e outlives its session 42"]);
-    expect(checkTree({ ...tree, sessions: { "42": { timeoutMicros: 1 } }, nodes: { ...tree.nodes, "/": { ...tree.nodes["/"]!, children: ["e"] } } })).toEqual([]);
+    const repaired = new Map(tree.nodes).set("/", { ...tree.nodes.get("/")!, children: ["e"] });
+    expect(checkTree({ ...tree, sessions: { "42": { timeoutMicros: 1 } }, nodes: repaired })).toEqual([]);
   });
 
   it("the linearizability check reports a write ordered before one that completed ahead of it", () => {
@@ -187,7 +188,7 @@ describe("coordination invariants: a live ensemble", () => {
       for (const w of stale) expect(w.results).toEqual([{ ok: false, error: "BADVERSION" }]);
       // Every acknowledged increment made its own version: none lost, none applied twice. The
       // counter may be ahead by increments whose outcome the client never learned (a crash).
-      const final = ens.member(ens.leader()!)!.tree.nodes["/counter"]!;
+      const final = ens.member(ens.leader()!)!.tree.nodes.get("/counter")!;
       const versions = increments.map((w) => (w.results![0] as { version: number }).version);
       expect(new Set(versions).size).toBe(versions.length);
       expect(Math.max(...versions)).toBeLessThanOrEqual(final.version);
@@ -209,7 +210,7 @@ describe("coordination invariants: a live ensemble", () => {
       for (const name of names) {
         const client = world.clients.get(name)!;
         if (client.state !== "connected") continue;
-        expect(tree.nodes[`/member-${name}`]?.ephemeralOwner).toBe(client.client.sessionId);
+        expect(tree.nodes.get(`/member-${name}`)?.ephemeralOwner).toBe(client.client.sessionId);
       }
     },
   );

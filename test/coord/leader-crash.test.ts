@@ -66,7 +66,7 @@ describe("coordination: leader crash", () => {
       const tree = ens.member(second)!.tree;
       for (const w of world.history.acked()) {
         const op = w.ops[0]!;
-        expect(tree.nodes[op.path], `acked ${op.path} lost by the new leader`).toBeDefined();
+        expect(tree.nodes.get(op.path), `acked ${op.path} lost by the new leader`).toBeDefined();
       }
       expect(epochOf(tree.lastZxid)).toBeGreaterThanOrEqual(firstEpoch);
 
@@ -117,7 +117,7 @@ describe("coordination: leader crash", () => {
       sim.network.unclog(first, high);
       const second = awaitLeader(world, seconds(10));
       expect(second).toBe(low);
-      for (const w of writes) expect(ens.member(second)!.tree.nodes[w.ops[0]!.path]).toBeDefined();
+      for (const w of writes) expect(ens.member(second)!.tree.nodes.get(w.ops[0]!.path)).toBeDefined();
       const caughtUp = () => ens.member(high)!.serving && ens.member(high)!.tree.lastZxid === ens.member(low)!.tree.lastZxid;
       expect(runUntil(sim, caughtUp, seconds(10))).toBe(true);
       expect(world.checker.violations).toEqual([]);

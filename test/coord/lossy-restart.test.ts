@@ -77,7 +77,7 @@ describe("coordination: member restart after a lossy crash", () => {
     // Its log holds the committed history again, entry for entry.
     const zxids = (name: string) => ens.member(name)!.store.entries.map((e) => e.zxid);
     expect(zxids(victim)).toEqual(zxids(current));
-    expect(Object.keys(leaderTree.nodes).length).toBeGreaterThan(100);
+    expect(leaderTree.nodes.size).toBeGreaterThan(100);
 
     expect(world.checker.violations).toEqual([]);
     expect(world.checker.checkPrefixes()).toEqual([]);
@@ -108,7 +108,7 @@ describe("coordination: power loss of the whole ensemble", () => {
     stop.now = true;
     expect(awaitSettled(world)).toBe(true);
     const tree = ens.member(ens.leader()!)!.tree;
-    for (const w of world.history.acked()) expect(tree.nodes[w.ops[0]!.path], `lost ${w.ops[0]!.path}`).toBeDefined();
+    for (const w of world.history.acked()) expect(tree.nodes.get(w.ops[0]!.path), `lost ${w.ops[0]!.path}`).toBeDefined();
     expect(world.history.acked().length).toBeGreaterThan(ackedBefore);
     expect(world.checker.violations).toEqual([]);
     expect(world.checker.checkPrefixes()).toEqual([]);

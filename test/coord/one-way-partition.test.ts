@@ -43,7 +43,7 @@ describe("coordination: a member that can hear but not speak", () => {
 
       sim.network.heal();
       expect(runUntil(sim, () => ens.member(mute)!.serving, seconds(30))).toBe(true);
-      expect(ens.member(mute)!.tree.nodes["/during"]).toBeDefined();
+      expect(ens.member(mute)!.tree.nodes.get("/during")).toBeDefined();
       sim.node(leader).restart();
       expect(awaitSettled(world)).toBe(true);
       expect(world.checker.violations).toEqual([]);
@@ -73,7 +73,7 @@ describe("coordination: a member that can hear but not speak", () => {
     expect(after.results?.[0]?.ok).toBe(true);
     sim.network.heal();
     expect(awaitSettled(world)).toBe(true);
-    expect(ens.member(leader)!.tree.nodes["/after"]).toBeDefined();
+    expect(ens.member(leader)!.tree.nodes.get("/after")).toBeDefined();
     expect(world.checker.violations).toEqual([]);
     expect(finalStateProblems(world)).toEqual([]);
   });

@@ -90,7 +90,7 @@ describe("coordination: quorum loss", () => {
     expect(awaitSettled(world)).toBe(true);
     for (const name of ens.names) {
       const tree = ens.member(name)!.tree;
-      for (const w of world.history.acked()) expect(tree.nodes[w.ops[0]!.path], `${name} lost ${w.ops[0]!.path}`).toBeDefined();
+      for (const w of world.history.acked()) expect(tree.nodes.get(w.ops[0]!.path), `${name} lost ${w.ops[0]!.path}`).toBeDefined();
     }
     expect(world.checker.checkPrefixes()).toEqual([]);
     expect(world.checker.violations).toEqual([]);

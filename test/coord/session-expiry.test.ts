@@ -95,7 +95,7 @@ describe("coordination: a client partitioned from the ensemble", () => {
     runFor(sim, seconds(60));
     expect(owner.state).toBe("connected");
     expect(owner.host.states).toEqual(["connected"]);
-    for (const name of world.ens.names) expect(world.ens.member(name)!.tree.nodes["/lock"]).toBeDefined();
+    for (const name of world.ens.names) expect(world.ens.member(name)!.tree.nodes.get("/lock")).toBeDefined();
   });
 
   it("a session timeout outside [2, 20] ticks is clamped to it", () => {

@@ -28,7 +28,7 @@ describe("coordination: sync", () => {
       const write = writer.create("/fresh", "new");
       expect(awaitWrite(sim, write, millis(100))).toBe(true);
       expect(write.results?.[0]?.ok).toBe(true);
-      expect(ens.member(other)!.tree.nodes["/fresh"]).toBeDefined();
+      expect(ens.member(other)!.tree.nodes.get("/fresh")).toBeDefined();
 
       // A plain read at the lagging member is stale: ZooKeeper reads are served locally.
       const stale = reader.getData("/fresh");
@@ -42,7 +42,7 @@ describe("coordination: sync", () => {
       expect(synced.result).toEqual({ ok: true });
       expect(fresh.result).toMatchObject({ ok: true, node: { data: "new" } });
       // It had to wait for the slow link: the sync is not answered from the stale state.
-      expect(ens.member(lagging)!.tree.nodes["/fresh"]).toBeDefined();
+      expect(ens.member(lagging)!.tree.nodes.get("/fresh")).toBeDefined();
       sim.network.unclog(leader, lagging);
     },
   );
@@ -60,7 +60,7 @@ describe("coordination: sync", () => {
     const before = ens.member(leader)!.store.lastZxid;
     const write = writer.create("/x", "1");
     expect(runUntil(sim, () => ens.member(leader)!.store.lastZxid > before, millis(50), 100)).toBe(true);
-    expect(ens.member(leader)!.tree.nodes["/x"]).toBeUndefined();
+    expect(ens.member(leader)!.tree.nodes.get("/x")).toBeUndefined();
     const synced = reader.sync("/");
     const read = reader.getData("/x");
     expect(awaitBox(sim, read, millis(2_000))).toBe(true);

@@ -61,13 +61,13 @@ describe("znode tree: create", () => {
     const t = withSessions();
     const out = t.ops(S1, create("/a", "hello"));
     expect(out.results).toEqual([{ ok: true, path: "/a", version: 0 }]);
-    const node = t.state.nodes["/a"]!;
+    const node = t.state.nodes.get("/a")!;
     expect(node.data).toBe("hello");
     expect(node.version).toBe(0);
     expect(node.ephemeralOwner).toBe(0);
     expect(node.czxid).toBe(t.state.lastZxid);
-    expect(t.state.nodes["/"]!.children).toEqual(["a"]);
-    expect(t.state.nodes["/"]!.cversion).toBe(1);
+    expect(t.state.nodes.get("/")!.children).toEqual(["a"]);
+    expect(t.state.nodes.get("/")!.cversion).toBe(1);
     expect(out.events).toEqual([
       { path: "/a", type: "created" },
       { path: "/", type: "childrenChanged" },
@@ -77,7 +77,7 @@ describe("znode tree: create", () => {
   it("an ephemeral node is owned by the session that created it", () => {
     const t = withSessions();
     t.ops(S2, create("/e", "", { ephemeral: true }));
-    expect(t.state.nodes["/e"]!.ephemeralOwner).toBe(S2);
+    expect(t.state.nodes.get("/e")!.ephemeralOwner).toBe(S2);
     expect(ephemeralsOf(t.state, S2)).toEqual(["/e"]);
     expect(ephemeralsOf(t.state, S1)).toEqual([]);
   });
@@ -90,10 +90,10 @@ describe("znode tree: create", () => {
     expect(first.results[0]).toEqual({ ok: true, path: "/q/item-0000000000", version: 0 });
     expect(second.results[0]).toEqual({ ok: true, path: "/q/item-0000000001", version: 0 });
     t.ops(S1, del("/q/item-0000000000"));
-    expect(t.state.nodes["/q"]!.cversion).toBe(3);
+    expect(t.state.nodes.get("/q")!.cversion).toBe(3);
     const third = t.ops(S1, create("/q/item-", "", { sequential: true, ephemeral: true }));
     expect(third.results[0]).toEqual({ ok: true, path: "/q/item-0000000003", version: 0 });
-    expect(t.state.nodes["/q"]!.children).toEqual(["item-0000000001", "item-0000000003"]);
+    expect(t.state.nodes.get("/q")!.children).toEqual(["item-0000000001", "item-0000000003"]);
   });
 
   it("creating an existing path fails NODEEXISTS and changes nothing", () => {
@@ -104,14 +104,14 @@ describe("znode tree: create", () => {
     expect(out.results).toEqual([{ ok: false, error: "NODEEXISTS" }]);
     expect(out.events).toEqual([]);
     expect(t.state.nodes).toBe(before.nodes);
-    expect(t.state.nodes["/a"]!.data).toBe("first");
+    expect(t.state.nodes.get("/a")!.data).toBe("first");
   });
 
   it("creating under a missing parent fails NONODE", () => {
     const t = withSessions();
     const out = t.ops(S1, create("/missing/child"));
     expect(out.results).toEqual([{ ok: false, error: "NONODE" }]);
-    expect(t.state.nodes["/missing/child"]).toBeUndefined();
+    expect(t.state.nodes.get("/missing/child")).toBeUndefined();
   });
 
   it("an ephemeral node cannot have children: NOCHILDRENFOREPHEMERALS", () => {
@@ -119,7 +119,7 @@ describe("znode tree: create", () => {
     t.ops(S1, create("/e", "", { ephemeral: true }));
     const out = t.ops(S1, create("/e/child"));
     expect(out.results).toEqual([{ ok: false, error: "NOCHILDRENFOREPHEMERALS" }]);
-    expect(t.state.nodes["/e"]!.children).toEqual([]);
+    expect(t.state.nodes.get("/e")!.children).toEqual([]);
   });
 
   it("a malformed path or the root itself is refused with BADARGUMENTS", () => {
@@ -137,11 +137,11 @@ describe("znode tree: delete", () => {
     t.ops(S1, setData("/a", "x"));
     const stale = t.ops(S1, del("/a", 0));
     expect(stale.results).toEqual([{ ok: false, error: "BADVERSION" }]);
-    expect(t.state.nodes["/a"]).toBeDefined();
+    expect(t.state.nodes.get("/a")).toBeDefined();
     const ok = t.ops(S1, del("/a", 1));
     expect(ok.results).toEqual([{ ok: true, path: "/a", version: 1 }]);
-    expect(t.state.nodes["/a"]).toBeUndefined();
-    expect(t.state.nodes["/"]!.children).toEqual([]);
+    expect(t.state.nodes.get("/a")).toBeUndefined();
+    expect(t.state.nodes.get("/")!.children).toEqual([]);
     expect(ok.events).toEqual([
       { path: "/a", type: "deleted" },
       { path: "/", type: "childrenChanged" },
@@ -153,7 +153,7 @@ describe("znode tree: delete", () => {
     t.ops(S1, create("/p"));
     t.ops(S1, create("/p/c"));
     expect(t.ops(S1, del("/p")).results).toEqual([{ ok: false, error: "NOTEMPTY" }]);
-    expect(t.state.nodes["/p"]).toBeDefined();
+    expect(t.state.nodes.get("/p")).toBeDefined();
     expect(t.ops(S1, del("/nothing")).results).toEqual([{ ok: false, error: "NONODE" }]);
   });
 });
@@ -162,12 +162,12 @@ describe("znode tree: setData", () => {
   it("a successful setData returns the version it was given plus one, and bumps mzxid", () => {
     const t = withSessions();
     t.ops(S1, create("/a", "v0"));
-    const czxid = t.state.nodes["/a"]!.czxid;
+    const czxid = t.state.nodes.get("/a")!.czxid;
     const first = t.ops(S1, setData("/a", "v1", 0));
     expect(first.results).toEqual([{ ok: true, path: "/a", version: 1 }]);
     const second = t.ops(S2, setData("/a", "v2", 1));
     expect(second.results).toEqual([{ ok: true, path: "/a", version: 2 }]);
-    const node = t.state.nodes["/a"]!;
+    const node = t.state.nodes.get("/a")!;
     expect(node.data).toBe("v2");
     expect(node.mzxid).toBe(t.state.lastZxid);
     expect(node.czxid).toBe(czxid);
@@ -180,8 +180,8 @@ describe("znode tree: setData", () => {
     t.ops(S1, setData("/a", "v1", 0));
     const stale = t.ops(S2, setData("/a", "lost", 0));
     expect(stale.results).toEqual([{ ok: false, error: "BADVERSION" }]);
-    expect(t.state.nodes["/a"]!.data).toBe("v1");
-    expect(t.state.nodes["/a"]!.version).toBe(1);
+    expect(t.state.nodes.get("/a")!.data).toBe("v1");
+    expect(t.state.nodes.get("/a")!.version).toBe(1);
   });
 
   it("ANY_VERSION (-1) matches whatever version the node has", () => {
@@ -205,8 +205,8 @@ describe("znode tree: multi", () => {
     ]);
     expect(out.events).toEqual([]);
     expect(t.state.nodes).toBe(before.nodes);
-    expect(t.state.nodes["/a"]).toBeUndefined();
-    expect(t.state.nodes["/x"]!.data).toBe("orig");
+    expect(t.state.nodes.get("/a")).toBeUndefined();
+    expect(t.state.nodes.get("/x")!.data).toBe("orig");
     expect(t.state.lastZxid).toBeGreaterThan(before.lastZxid);
   });
 
@@ -215,8 +215,8 @@ describe("znode tree: multi", () => {
     t.ops(S1, create("/x"));
     const out = t.multi(S1, check("/x", 0), create("/a"), setData("/x", "y", 0));
     expect(out.results.every((r) => r.ok)).toBe(true);
-    expect(t.state.nodes["/a"]).toBeDefined();
-    expect(t.state.nodes["/x"]!.version).toBe(1);
+    expect(t.state.nodes.get("/a")).toBeDefined();
+    expect(t.state.nodes.get("/x")!.version).toBe(1);
   });
 
   it("a failed check fails the whole multi", () => {
@@ -238,7 +238,7 @@ describe("znode tree: sessions", () => {
     t.ops(S2, create("/locks/theirs", "", { ephemeral: true }));
     t.ops(S1, create("/kept"));
     const out = t.apply({ kind: "closeSession", sessionId: S1, reason: "expired" });
-    expect(Object.keys(t.state.nodes).sort()).toEqual(["/", "/kept", "/locks", "/locks/theirs"]);
+    expect([...t.state.nodes.keys()].sort()).toEqual(["/", "/kept", "/locks", "/locks/theirs"]);
     expect(t.state.sessions[String(S1)]).toBeUndefined();
     expect(t.state.sessions[String(S2)]).toBeDefined();
     expect(out.events).toEqual([
@@ -247,7 +247,7 @@ describe("znode tree: sessions", () => {
       { path: "/locks/mine", type: "deleted" },
       { path: "/locks", type: "childrenChanged" },
     ]);
-    expect(t.state.nodes["/locks"]!.children).toEqual(["theirs"]);
+    expect(t.state.nodes.get("/locks")!.children).toEqual(["theirs"]);
   });
 
   it("ops from an unknown or closed session fail SESSIONEXPIRED and change nothing", () => {
@@ -257,8 +257,8 @@ describe("znode tree: sessions", () => {
     t.apply({ kind: "closeSession", sessionId: S2, reason: "closed" });
     const closed = t.multi(S2, create("/a"), create("/b"));
     expect(closed.results.map((r) => (r.ok ? "ok" : r.error))).toEqual(["SESSIONEXPIRED", "RUNTIMEINCONSISTENCY"]);
-    expect(t.state.nodes["/ghost"]).toBeUndefined();
-    expect(t.state.nodes["/a"]).toBeUndefined();
+    expect(t.state.nodes.get("/ghost")).toBeUndefined();
+    expect(t.state.nodes.get("/a")).toBeUndefined();
   });
 
   it("a transaction must come after the last applied zxid", () => {
@@ -272,8 +272,9 @@ describe("znode tree: sessions", () => {
     const snapshot = t.state;
     t.ops(S1, setData("/a", "v1"));
     t.ops(S1, create("/b"));
-    expect(snapshot.nodes["/a"]!.data).toBe("v0");
-    expect(snapshot.nodes["/b"]).toBeUndefined();
-    expect(Object.isFrozen(snapshot.nodes)).toBe(true);
+    expect(snapshot.nodes.get("/a")!.data).toBe("v0");
+    expect(snapshot.nodes.get("/b")).toBeUndefined();
+    expect(snapshot.nodes.size).toBe(2); // "/" and "/a"
+    expect(Object.isFrozen(snapshot.nodes.get("/a"))).toBe(true);
   });
 });

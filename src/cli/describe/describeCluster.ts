@@ -135,7 +135,7 @@ function storeTree(world: World): TreeState | null {
 }
 
 function znode<T>(tree: TreeState | null, path: string): T | undefined {
-  const node = tree?.nodes[path];
+  const node = tree?.nodes.get(path);
   return node ? decode<T>(node.data) : undefined;
 }
 
