@@ -1,6 +1,10 @@
 import type { GroupConsumerObserver } from "../client/consumer/group/GroupConsumerObserver.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
 import { ValueIdTable } from "./ValueIdTable.ts";
+import { ProcessedStream, type ProcessedRecord } from "./ProcessedStream.ts";
+import { oneOwnerPerGeneration } from "./oneOwnerPerGeneration.ts";
+
+export type { ProcessedRecord };
 
 /**
  * What consumer group members did, as the run goes: every record they processed (with
@@ -11,6 +15,7 @@ import { ValueIdTable } from "./ValueIdTable.ts";
 export class GroupLedger {
   processed = 0;
   commitFailed = 0;
+  private redeliveredValues = 0;
   /** Generations in which some member received an assignment, per group member's view. */
   private readonly generations = new Set<number>();
   /** How many times each value was processed (a typed array per producer, not a Map entry per value). */
@@ -23,17 +28,16 @@ export class GroupLedger {
    * the run's record of what each member did, for checkers that follow a value from send
    * to processing (redelivery, loss, one owner per partition and generation).
    */
-  private readonly stream = { valueId: [] as number[], partition: [] as number[], offset: [] as number[], generation: [] as number[], member: [] as number[], atMicros: [] as number[] };
-  private readonly memberIds: string[] = [];
-  private readonly memberIndex = new Map<string, number>();
-  private readonly topicOf: string[] = [];
+  private readonly stream = new ProcessedStream();
 
   readonly observer: GroupConsumerObserver = {
     processed: (record, generation, member, atMicros) => {
-      this.append(record.record.valueId, record.topic, record.partition, record.offset, generation, member, atMicros);
+      this.stream.append(record.record.valueId, record.topic, record.partition, record.offset, generation, member, atMicros);
       this.processed++;
       const id = record.record.valueId;
-      this.timesProcessed.set(id, Math.max(this.timesProcessed.get(id), 0) + 1);
+      const times = Math.max(this.timesProcessed.get(id), 0) + 1;
+      this.timesProcessed.set(id, times);
+      if (times === 2) this.redeliveredValues++;
       this.endToEnd.record(atMicros - record.record.createdAtMicros);
     },
     commitFailed: () => {
@@ -45,29 +49,14 @@ export class GroupLedger {
     },
   };
 
-  private append(valueId: number, topic: string, partition: number, offset: number, generation: number, member: string, atMicros: number): void {
-    let index = this.memberIndex.get(member);
-    if (index === undefined) {
-      index = this.memberIds.length;
-      this.memberIds.push(member);
-      this.memberIndex.set(member, index);
-    }
-    const s = this.stream;
-    s.valueId.push(valueId);
-    s.partition.push(partition);
-    s.offset.push(offset);
-    s.generation.push(generation);
-    s.member.push(index);
-    s.atMicros.push(atMicros);
-    this.topicOf.push(topic);
+  /** The processed stream, one entry at a time (for checkers and reports). */
+  *processedStream(): Generator<ProcessedRecord> {
+    for (let i = 0; i < this.stream.length; i++) yield this.stream.read(i, {} as ProcessedRecord);
   }
 
-  /** The processed stream, one entry at a time (for checkers and reports). */
-  *processedStream(): Generator<{ valueId: number; topic: string; partition: number; offset: number; generation: number; member: string; atMicros: number }> {
-    const s = this.stream;
-    for (let i = 0; i < s.valueId.length; i++) {
-      yield { valueId: s.valueId[i]!, topic: this.topicOf[i]!, partition: s.partition[i]!, offset: s.offset[i]!, generation: s.generation[i]!, member: this.memberIds[s.member[i]!]!, atMicros: s.atMicros[i]! };
-    }
+  /** Reports each processed record whose member is not the first to process its partition in its generation (see oneOwnerPerGeneration). */
+  checkOneOwnerPerGeneration(report: (record: Readonly<ProcessedRecord>, owner: string) => void): void {
+    oneOwnerPerGeneration(this.stream, report);
   }
 
   /** Rebalances that completed: generations members were assigned in, the first one included. */
@@ -77,11 +66,7 @@ export class GroupLedger {
 
   /** Values processed more than once (each counts once). */
   get redelivered(): number {
-    let n = 0;
-    this.timesProcessed.forEachInIdOrder((_valueId, times) => {
-      if (times > 1) n++;
-    });
-    return n;
+    return this.redeliveredValues;
   }
 
   wasProcessed(valueId: number): boolean {

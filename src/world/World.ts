@@ -305,19 +305,9 @@ export class World {
    * partition under the same generation means two members were assigned it at once.
    */
   private reportOwnership(sink: ViolationSink): void {
-    // Per topic, keyed by partition and generation as one number (partitions < 2^16, generations < 2^32): no string per record.
-    const owners = new Map<string, Map<number, string>>();
-    for (const e of this.groups.processedStream()) {
-      let byTopic = owners.get(e.topic);
-      if (!byTopic) owners.set(e.topic, (byTopic = new Map()));
-      const key = e.partition * 2 ** 32 + e.generation;
-      const owner = byTopic.get(key);
-      if (owner === undefined) byTopic.set(key, e.member);
-      else if (owner !== e.member) {
-        sink.report("one-owner-per-generation", { atMicros: e.atMicros, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: `${e.member} and ${owner} both processed it in generation ${e.generation}` });
-        byTopic.set(key, e.member);
-      }
-    }
+    this.groups.checkOneOwnerPerGeneration((e, owner) =>
+      sink.report("one-owner-per-generation", { atMicros: e.atMicros, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: `${e.member} and ${owner} both processed it in generation ${e.generation}` }),
+    );
   }
 
   get selectorContext(): SelectorContext {
