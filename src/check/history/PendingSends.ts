@@ -14,6 +14,11 @@ export class PendingSends {
     return this.count;
   }
 
+  /** Bytes held by the table (used and free slots). */
+  get capacityBytes(): number {
+    return this.keys.byteLength + this.rows.byteLength;
+  }
+
   /** The row of `valueId`, -1 when it is not pending. */
   get(valueId: number): number {
     const mask = this.keys.length - 1;

@@ -49,8 +49,8 @@ export class Sends {
   get capacityBytes(): number {
     let bytes = 0;
     for (const value of Object.values(this)) if (value instanceof PackedColumn) bytes += value.capacityBytes;
-    // A row and a time per completion kept aside (rare).
-    return bytes + this.completedAtAside.size * 16;
+    // The sends in flight, and a row and a time per completion kept aside (rare).
+    return bytes + this.pending.capacityBytes + this.completedAtAside.size * 16;
   }
 
   /** Records an invoke; returns its row. */
