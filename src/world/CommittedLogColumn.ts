@@ -1,5 +1,5 @@
 import type { PartitionLog } from "../broker/PartitionLog.ts";
-import { nextOffsetOf, recordOffsetOf, type RecordBatch } from "../protocol/records.ts";
+import { isCompacted, nextOffsetOf, recordOffsetOf, type RecordBatch } from "../protocol/records.ts";
 
 /** What a column reads of the replica that leads its partition. */
 export type CommittedLogSource = Pick<PartitionLog, "logStartOffset" | "read">;
@@ -106,8 +106,10 @@ export class CommittedLogColumn {
     const records = batch.records;
     if (records.length > 0) this.ensureCapacity(recordOffsetOf(batch, records.length - 1) + 1 - this.startOffset);
     const valueIds = this.valueIds;
+    // Only a cleaner's batch has gaps between its records' offsets.
+    const gaps = isCompacted(batch);
     for (let i = 0; i < records.length; i++) {
-      const at = recordOffsetOf(batch, i);
+      const at = gaps ? recordOffsetOf(batch, i) : batch.baseOffset + i;
       if (at < offset || at >= highWatermark) continue;
       const index = at - this.startOffset;
       const valueId = records.valueIdAt(i);

@@ -318,12 +318,6 @@ export class World {
     return this.partitionCounts.get(topic) ?? 0;
   }
 
-  /** Whether a value is in the committed log of any partition now. */
-  isCommitted(valueId: number): boolean {
-    this.refreshCommittedLogs();
-    return this.committedLogs.has(valueId);
-  }
-
   /** How many acknowledged records are in no partition's committed log now. */
   uncommittedAcks(): number {
     this.refreshCommittedLogs();

@@ -266,39 +266,58 @@ export class ReplicationChecker implements BrokerObserver {
         from = Math.max(from, m.log.logStartOffset);
       }
       if (from >= bound) continue;
-      const values = new Float64Array(bound - from).fill(NaN);
-      // The leader's batches as its walk met them, with the walk's offset before each.
-      const leaderBatches: RecordBatch[] = [];
-      const leaderOffsets: number[] = [];
-      forEachBatch(leader.log, from, bound, (batch, offset, end) => {
-        leaderBatches.push(batch);
-        leaderOffsets.push(offset);
+      this.checkCommittedPrefix(leader, members, from, bound, atMicros);
+    }
+  }
+
+  /**
+   * committed-prefix for one partition: every member's records in [from, bound) against the
+   * leader's. Followers keep the very batch objects they fetched, so a member's batch that is
+   * the leader's batch, met at the same point of the walk, holds the same records at the same
+   * offsets: only other batches are compared record by record, against the leader's values
+   * by offset (read from its batches the first time one is needed).
+   */
+  private checkCommittedPrefix(leader: FinalReplica, members: readonly FinalReplica[], from: number, bound: number, atMicros: number): void {
+    // The leader's batches as its walk met them, with the walk's offset before each and its end.
+    const leaderBatches: RecordBatch[] = [];
+    const leaderOffsets: number[] = [];
+    let leaderEnd = from;
+    forEachBatch(leader.log, from, bound, (batch, offset, end) => {
+      leaderBatches.push(batch);
+      leaderOffsets.push(offset);
+      leaderEnd = end;
+    });
+    let values: Float64Array | null = null;
+    const leaderValues = (): Float64Array => {
+      if (values !== null) return values;
+      values = new Float64Array(bound - from).fill(NaN);
+      leaderBatches.forEach((batch, k) => {
         for (let i = 0; i < batch.records.length; i++) {
           const o = recordOffset(batch, i);
-          if (o >= offset && o < end) values[o - from] = batch.records.valueIdAt(i);
+          if (o >= leaderOffsets[k]! && o < leaderEnd) values![o - from] = batch.records.valueIdAt(i);
         }
       });
-      for (const m of members) {
-        if (m === leader) continue;
-        let j = 0;
-        forEachBatch(m.log, from, bound, (batch, offset, end) => {
-          // Followers keep the batch objects they fetched: the very batch the leader's walk
-          // took from the same offset put these same records in `values`, so they agree.
-          while (j < leaderBatches.length && leaderBatches[j]!.baseOffset < batch.baseOffset) j++;
-          if (leaderBatches[j] === batch && leaderOffsets[j] === offset) return;
-          for (let i = 0; i < batch.records.length; i++) {
-            const o = recordOffset(batch, i);
-            if (o < offset || o >= end) continue;
-            const valueId = batch.records.valueIdAt(i);
-            const expected = values[o - from]!;
-            if (Number.isNaN(expected) || expected === valueId) continue;
-            this.sink.report("committed-prefix", {
-              atMicros, topic: leader.topic, partition: leader.partition, offset: o, valueId, producerSequence: producerSequence(valueId),
-              detail: `below the committed point ${bound} of ${leader.topic}-${leader.partition}, broker ${m.brokerId} has value ${valueId} at offset ${o} where leader ${leader.brokerId} has ${expected}`,
-            });
-          }
-        });
-      }
+      return values;
+    };
+    for (const m of members) {
+      if (m === leader) continue;
+      let j = 0;
+      forEachBatch(m.log, from, bound, (batch, offset, end) => {
+        while (j < leaderBatches.length && leaderBatches[j]!.baseOffset < batch.baseOffset) j++;
+        if (leaderBatches[j] === batch && leaderOffsets[j] === offset) return;
+        const expectedAt = leaderValues();
+        for (let i = 0; i < batch.records.length; i++) {
+          const o = recordOffset(batch, i);
+          if (o < offset || o >= end) continue;
+          const valueId = batch.records.valueIdAt(i);
+          const expected = expectedAt[o - from]!;
+          if (Number.isNaN(expected) || expected === valueId) continue;
+          this.sink.report("committed-prefix", {
+            atMicros, topic: leader.topic, partition: leader.partition, offset: o, valueId, producerSequence: producerSequence(valueId),
+            detail: `below the committed point ${bound} of ${leader.topic}-${leader.partition}, broker ${m.brokerId} has value ${valueId} at offset ${o} where leader ${leader.brokerId} has ${expected}`,
+          });
+        }
+      });
     }
   }
 
