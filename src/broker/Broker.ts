@@ -235,9 +235,18 @@ export class Broker implements Process {
       }
       const replicas = assignReplicasToBrokers(brokers, partitions, rf, this.ctx.random);
       const assignment = { partitions: Object.fromEntries(replicas.map((r, p) => [String(p), r])) };
-      this.ctx.record("broker.create-offsets-topic", { partitions, replicationFactor: rf });
-      this.zk.create(ZK.topic(CONSUMER_OFFSETS_TOPIC), encode(assignment), {}, () => {
-        this.creatingOffsetsTopic = false;
+      // As Kafka's AdminZkClient validates a topic creation: a read of the topic's znode first
+      // (another broker may have made it, this broker's metadata cache not knowing yet), and
+      // no write at all when it is there.
+      this.zk.exists(ZK.topic(CONSUMER_OFFSETS_TOPIC), null, (existing) => {
+        if (existing !== null) {
+          this.creatingOffsetsTopic = false;
+          return;
+        }
+        this.ctx.record("broker.create-offsets-topic", { partitions, replicationFactor: rf });
+        this.zk.create(ZK.topic(CONSUMER_OFFSETS_TOPIC), encode(assignment), {}, () => {
+          this.creatingOffsetsTopic = false;
+        });
       });
     });
   }
