@@ -34,6 +34,19 @@ describe("a latency histogram", () => {
     );
   });
 
+  it("reads the same figures from its own counts as HdrHistogram does, for latencies under 71 minutes", () => {
+    const shortLatency = fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.double({ min: 0, max: 1e7, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(shortLatency, { minLength: 1, maxLength: 3000 }), fc.integer({ min: 1, max: 5 }), (values, copies) => {
+        const h = new LatencyHistogram();
+        const all = values.flatMap((v) => Array.from({ length: copies }, () => v));
+        for (const v of all) h.record(v);
+        expect(h.summaryMs()).toEqual(referenceSummaryMs(all));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("keeps counting after it was read, and adds into another histogram with every value", () => {
     const a = new LatencyHistogram();
     const b = new LatencyHistogram();
