@@ -6,12 +6,20 @@ export class Interner {
   private readonly ids = new Map<string, number>();
   private readonly names: string[] = [];
 
+  /** The last name interned and its id: a run records one process's and one topic's operations in runs. */
+  private lastName: string | null = null;
+  private lastId = -1;
+
   intern(name: string): number {
-    const known = this.ids.get(name);
-    if (known !== undefined) return known;
-    const id = this.names.length;
-    this.ids.set(name, id);
-    this.names.push(name);
+    if (name === this.lastName) return this.lastId;
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    this.lastName = name;
+    this.lastId = id;
     return id;
   }
 
