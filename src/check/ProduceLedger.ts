@@ -1,5 +1,6 @@
 import type { ProducerObserver } from "../client/producer/KafkaProducer.ts";
 import type { ClientError } from "../client/errors.ts";
+import { PackedColumn } from "./history/PackedColumn.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
 import { ValueIdTable } from "./ValueIdTable.ts";
 
@@ -42,10 +43,10 @@ export class ProduceLedger {
    * `partitionKeys`) and offset (-1 with acks=0). A value acknowledged again overwrites its row.
    */
   private readonly ackedRow = new ValueIdTable();
-  private ackedPartition = new Int32Array(1024);
-  private ackedOffset = new Float64Array(1024);
+  private readonly ackedPartition = new PackedColumn();
+  private readonly ackedOffset = new PackedColumn();
   /** The value id of each row: rows are in the order values were first acknowledged. */
-  private ackedValueIds = new Float64Array(1024);
+  private readonly ackedValueIds = new PackedColumn();
   /** `canonical`: the first index with the same key string (the same partition unless names collide). */
   private readonly partitionKeys: { topic: string; partition: number; key: string; canonical: number }[] = [];
   private readonly partitionIndex = new Map<string, Map<number, number>>();
@@ -79,9 +80,9 @@ export class ProduceLedger {
     const last = new Float64Array(this.partitionKeys.length).fill(NaN);
     let producer = NaN;
     this.ackedRow.forEachInIdOrder((valueId, row) => {
-      const offset = this.ackedOffset[row]!;
+      const offset = this.ackedOffset.get(row);
       if (offset < 0) return; // acks=0: no offset to compare
-      const where = this.partitionKeys[this.ackedPartition[row]!]!;
+      const where = this.partitionKeys[this.ackedPartition.get(row)]!;
       const from = Math.floor(valueId / valuesPerProducer);
       if (from !== producer) {
         producer = from;
@@ -97,7 +98,7 @@ export class ProduceLedger {
   ackedNot(seen: (valueId: number) => boolean): number {
     let n = 0;
     const rows = this.ackedRow.size;
-    for (let row = 0; row < rows; row++) if (!seen(this.ackedValueIds[row]!)) n++;
+    for (let row = 0; row < rows; row++) if (!seen(this.ackedValueIds.get(row))) n++;
     return n;
   }
 
@@ -108,16 +109,16 @@ export class ProduceLedger {
 
   /** The value acknowledged `row`-th (in the order values were first acknowledged). */
   ackedValueAt(row: number): number {
-    return this.ackedValueIds[row]!;
+    return this.ackedValueIds.get(row);
   }
 
   /** Where the value of `row` was (last) acknowledged: an index for `partitionAt`, and the offset (-1 with acks=0). */
   ackedPartitionAt(row: number): number {
-    return this.ackedPartition[row]!;
+    return this.ackedPartition.get(row);
   }
 
   ackedOffsetAt(row: number): number {
-    return this.ackedOffset[row]!;
+    return this.ackedOffset.get(row);
   }
 
   /** The partition an `ackedPartitionAt` index stands for. */
@@ -129,7 +130,7 @@ export class ProduceLedger {
   partitionsWritten(): string[] {
     const used = new Set<number>();
     const rows = this.ackedRow.size;
-    for (let row = 0; row < rows; row++) used.add(this.ackedPartition[row]!);
+    for (let row = 0; row < rows; row++) used.add(this.ackedPartition.get(row));
     return [...new Set([...used].map((i) => this.partitionKeys[i]!.key))].sort();
   }
 
@@ -139,21 +140,13 @@ export class ProduceLedger {
     if (row === -1) {
       row = this.ackedRow.size;
       this.ackedRow.set(valueId, row);
-      if (row >= this.ackedOffset.length) {
-        const partitions = new Int32Array(this.ackedOffset.length * 2);
-        partitions.set(this.ackedPartition);
-        this.ackedPartition = partitions;
-        const offsets = new Float64Array(this.ackedOffset.length * 2);
-        offsets.set(this.ackedOffset);
-        this.ackedOffset = offsets;
-        const valueIds = new Float64Array(this.ackedValueIds.length * 2);
-        valueIds.set(this.ackedValueIds);
-        this.ackedValueIds = valueIds;
-      }
-      this.ackedValueIds[row] = valueId;
+      // Rows are made in order (row === length): one chunk at a time, packed (see PackedColumn).
+      this.ackedValueIds.push(valueId);
+      this.ackedPartition.pushBlank();
+      this.ackedOffset.pushBlank();
     }
-    this.ackedPartition[row] = partitionKey;
-    this.ackedOffset[row] = offset;
+    this.ackedPartition.set(row, partitionKey);
+    this.ackedOffset.set(row, offset);
   }
 
   /** The index of a partition in `partitionKeys`, added on first sight; remembered for the next acknowledgement (a batch's records come together). */
@@ -188,18 +181,18 @@ export class ProduceLedger {
     const lostRows: number[] = [];
     const rows = this.ackedRow.size;
     for (let row = 0; row < rows; row++) {
-      const values = byPartition[this.ackedPartition[row]!];
-      const valueId = this.ackedValueIds[row]!;
-      if (values && (values.valueAt?.(this.ackedOffset[row]!) === valueId || values.has(valueId))) continue;
+      const values = byPartition[this.ackedPartition.get(row)];
+      const valueId = this.ackedValueIds.get(row);
+      if (values && (values.valueAt?.(this.ackedOffset.get(row)) === valueId || values.has(valueId))) continue;
       lostRows.push(row);
       if (!values) lostInOfflinePartitions++;
     }
     const examples = lostRows
-      .sort((a, b) => this.ackedValueIds[a]! - this.ackedValueIds[b]!)
+      .sort((a, b) => this.ackedValueIds.get(a) - this.ackedValueIds.get(b))
       .slice(0, 10)
       .map((row) => {
-        const where = this.partitionKeys[this.ackedPartition[row]!]!;
-        return { valueId: this.ackedValueIds[row]!, topic: where.topic, partition: where.partition, offset: this.ackedOffset[row]! };
+        const where = this.partitionKeys[this.ackedPartition.get(row)]!;
+        return { valueId: this.ackedValueIds.get(row), topic: where.topic, partition: where.partition, offset: this.ackedOffset.get(row) };
       });
     let duplicated = 0;
     for (const values of committed.values()) {
