@@ -1,5 +1,5 @@
-import { Interner } from "./history/Interner.ts";
-import { PackedColumn } from "./history/PackedColumn.ts";
+import { Interner } from "./Interner.ts";
+import { PackedColumn } from "./PackedColumn.ts";
 
 /** One processed record, as the stream shows it. */
 export interface ProcessedRecord {

@@ -1,6 +1,6 @@
 import type { ProducerObserver } from "../client/producer/KafkaProducer.ts";
 import type { ClientError } from "../client/errors.ts";
-import { PackedColumn } from "./history/PackedColumn.ts";
+import { PackedColumn } from "./PackedColumn.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
 import { ValueIdTable } from "./ValueIdTable.ts";
 

@@ -1,7 +1,7 @@
 import { assert } from "../../../sim/index.ts";
-import { Interner } from "./Interner.ts";
+import { Interner } from "../Interner.ts";
 import { OpKind, OpLog } from "./OpLog.ts";
-import { PackedColumn } from "./PackedColumn.ts";
+import { PackedColumn } from "../PackedColumn.ts";
 import { PolledRecords } from "./PolledRecords.ts";
 import { FAIL, INFO, OK, Sends } from "./Sends.ts";
 import { TopicPartitions } from "./TopicPartitions.ts";

@@ -1,4 +1,4 @@
-import { PackedColumn } from "./PackedColumn.ts";
+import { PackedColumn } from "../PackedColumn.ts";
 
 /** The kinds of rows in the operation log, in the order Jepsen would see them. */
 export const OpKind = {

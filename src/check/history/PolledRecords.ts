@@ -1,4 +1,4 @@
-import { PackedColumn } from "./PackedColumn.ts";
+import { PackedColumn } from "../PackedColumn.ts";
 
 /** A delta run's value ids may stray this far from consecutive before a new run starts (keeps the deltas in two bytes). */
 const MAX_VALUE_DELTA = 0x7fff;

@@ -1,5 +1,5 @@
 import { assert } from "../../../sim/index.ts";
-import { PackedColumn } from "./PackedColumn.ts";
+import { PackedColumn } from "../PackedColumn.ts";
 import { PendingSends } from "./PendingSends.ts";
 
 /** How a send ended, as stored: not yet, acknowledged, failed for sure, outcome unknown. */

@@ -1,5 +1,5 @@
 import { assert } from "../../../sim/index.ts";
-import { Interner } from "./Interner.ts";
+import { Interner } from "../Interner.ts";
 
 /** Partitions per topic the ids can tell apart (Kafka's own limit is far lower). */
 const PARTITION_SPAN = 1 << 20;

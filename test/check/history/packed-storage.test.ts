@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { PackedColumn } from "../../../src/check/history/PackedColumn.ts";
+import { PackedColumn } from "../../../src/check/PackedColumn.ts";
 import { History, type PolledRecord } from "../../../src/check/history/index.ts";
 
 /** Numbers as a history holds them: small and large integers, -1, non-integer times. */

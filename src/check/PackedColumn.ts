@@ -1,6 +1,6 @@
 /**
  * A growable column of numbers stored in fixed-size chunks, each chunk as small integers
- * relative to a base (frame-of-reference coding): a history's columns hold times, offsets,
+ * relative to a base (frame-of-reference coding): the history and ledger columns hold times, offsets,
  * value ids and row numbers that lie close together within a few thousand rows (times a
  * few milliseconds apart, offsets of a dozen partitions, a producer's consecutive value
  * ids), so most chunks fit in one or two bytes a value where a Float64Array spends eight.
