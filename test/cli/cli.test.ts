@@ -1,15 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const KSIM = join(import.meta.dirname, "..", "..", "bin", "ksim.js");
-
-function ksim(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [KSIM, ...args], { encoding: "utf8" });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { KSIM, ksim } from "./ksimProcess.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ksim-cli-"));
 const tiny = join(dir, "tiny.yaml");

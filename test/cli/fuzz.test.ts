@@ -1,15 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-
-const KSIM = join(import.meta.dirname, "..", "..", "bin", "ksim.js");
-
-function ksim(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [KSIM, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { ksim } from "./ksimProcess.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ksim-fuzz-"));
 function file(name: string, text: string): string {

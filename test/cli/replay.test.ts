@@ -1,15 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const KSIM = join(import.meta.dirname, "..", "..", "bin", "ksim.js");
-
-function ksim(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [KSIM, ...args], { encoding: "utf8" });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { ksim } from "./ksimProcess.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ksim-replay-"));
 /** One partition on three brokers; its leader crashes at 2s; a 6 s session lets the controller move it by about 8s. */

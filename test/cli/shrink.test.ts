@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,14 +5,9 @@ import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/cli/runScenario.ts";
 import { withPlantedBug } from "../../src/protocol/plantedBugs.ts";
 import { parseScenario, type Scenario } from "../../src/scenario/index.ts";
+import { ksim } from "./ksimProcess.ts";
 
-const KSIM = join(import.meta.dirname, "..", "..", "bin", "ksim.js");
 const SHRINK_TIMEOUT_MS = 90_000;
-
-function ksim(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [KSIM, ...args], { encoding: "utf8" });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 function load(file: string): Scenario {
   const r = parseScenario(readFileSync(file, "utf8"), file);
