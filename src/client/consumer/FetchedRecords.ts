@@ -28,11 +28,9 @@ export class FetchedRecords {
     from: number,
   ) {
     let length = 0;
-    for (const b of batches) {
-      for (let i = 0; i < b.records.length; i++) if (recordOffsetOf(b, i) >= from) length++;
-    }
-    this.length = length;
-    this.skipBelow(from);
+    for (const b of batches) length += b.records.length;
+    // Offsets rise through the batches, so only a prefix lies below `from`.
+    this.length = length - this.skipBelow(from);
   }
 
   /** Records not yet taken. */
@@ -72,15 +70,19 @@ export class FetchedRecords {
     return out;
   }
 
-  private skipBelow(from: number): void {
+  /** Moves past the records below `from`; returns how many there were. */
+  private skipBelow(from: number): number {
+    let skipped = 0;
     this.skipEmpty();
     while (this.batch < this.batches.length && recordOffsetOf(this.batches[this.batch]!, this.index) < from) {
+      skipped++;
       if (++this.index >= this.batches[this.batch]!.records.length) {
         this.batch++;
         this.index = 0;
         this.skipEmpty();
       }
     }
+    return skipped;
   }
 
   /** Moves past batches with no records (a compacted batch may keep none). */
