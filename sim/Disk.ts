@@ -139,7 +139,7 @@ export class Disk {
 
   /** Makes fsyncs `factor` times slower (1 restores the normal speed). */
   slow(factor: number): void {
-    assert(factor >= 1, `disk slow factor ${factor} below 1`);
+    assert(factor >= 1, () => `disk slow factor ${factor} below 1`);
     this.slowFactor = factor;
     this.sim.record("disk-slow", this.node.name, { factor });
   }
@@ -153,7 +153,7 @@ export class Disk {
   /** Marks one record of a file so that its checksum fails on read. */
   corrupt(name: string, index: number): void {
     const f = this.files.get(name);
-    assert(f, `corrupt: no file ${name} on ${this.node.name}`);
+    assert(f, () => `corrupt: no file ${name} on ${this.node.name}`);
     f.markCorrupt(index);
     this.sim.record("disk-corrupt", this.node.name, { file: name, index });
   }

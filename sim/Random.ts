@@ -41,13 +41,13 @@ export class Random {
 
   /** True with probability `p` (0 never draws true, 1 always does; both still consume a draw). */
   chance(p: number): boolean {
-    assert(p >= 0 && p <= 1, `chance(${p}): probability outside [0, 1]`);
+    assert(p >= 0 && p <= 1, () => `chance(${p}): probability outside [0, 1]`);
     return this.prng() < p;
   }
 
   /** An integer in [min, max], both inclusive. */
   int(min: number, max: number): number {
-    assert(Number.isInteger(min) && Number.isInteger(max) && min <= max, `int(${min}, ${max}): bad range`);
+    assert(Number.isInteger(min) && Number.isInteger(max) && min <= max, () => `int(${min}, ${max}): bad range`);
     return min + Math.floor(this.prng() * (max - min + 1));
   }
 
@@ -70,7 +70,7 @@ export class Random {
 
   /** An exponential draw with the given mean (inter-arrival times of a Poisson process). */
   exponential(mean: number): number {
-    assert(mean >= 0, `exponential(${mean}): negative mean`);
+    assert(mean >= 0, () => `exponential(${mean}): negative mean`);
     if (mean === 0) return 0;
     return -mean * Math.log(1 - this.prng());
   }
@@ -87,7 +87,7 @@ export class Random {
    * median, the way latencies are usually described ("1ms median, p99 ten times that").
    */
   logNormal(median: number, p99OverMedian: number): number {
-    assert(median > 0 && p99OverMedian >= 1, `logNormal(${median}, ${p99OverMedian}): bad shape`);
+    assert(median > 0 && p99OverMedian >= 1, () => `logNormal(${median}, ${p99OverMedian}): bad shape`);
     const sigma = Math.log(p99OverMedian) / 2.3263478740408408; // z of the 99th percentile
     return median * Math.exp(this.normal(0, sigma));
   }

@@ -51,7 +51,7 @@ export class NodeContext {
 
   /** Sends over the connection to `to` (made on first use); `sizeBytes` sets its time on the wire. */
   send(to: string, message: Message, sizeBytes = 64): void {
-    this.node.sim.network.send(this.node.name, to, message, sizeBytes);
+    this.node.sim.network.sendFrom(this.node, to, message, sizeBytes);
   }
 
   /** Closes the connection to `peer`: in-flight messages are dropped and both ends told. */
@@ -198,7 +198,7 @@ export class SimNode {
    * the process at once, or held while paused (it sits in the socket buffer).
    */
   deliver(from: string, message: Message): void {
-    assert(this.currentState !== "down", `message delivered to crashed node ${this.name}`);
+    assert(this.currentState !== "down", () => `message delivered to crashed node ${this.name}`);
     if (this.currentState === "paused") {
       this.held.push({ label: this.sim.label(message.type), handler: deliverTo, arg: { node: this, from, message } });
       return;

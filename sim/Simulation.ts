@@ -45,6 +45,8 @@ export class Simulation {
   private readonly labelIds = new Map<string, number>();
   private readonly labelNames: string[] = [];
   private readonly labelHashes: number[] = [];
+  private lastLabelName = "";
+  private lastLabelId = -1;
   private readonly traceSink: TraceSink | undefined;
   private nowMicros: Micros = 0;
   private firedTotal = 0;
@@ -75,6 +77,8 @@ export class Simulation {
 
   /** Interns a label (a timer name, a message type); labels are folded by their hash. */
   label(name: string): number {
+    // Timers are set again and again under the same few names: most calls repeat the last one.
+    if (name === this.lastLabelName) return this.lastLabelId;
     let id = this.labelIds.get(name);
     if (id === undefined) {
       id = this.labelNames.length;
@@ -82,6 +86,8 @@ export class Simulation {
       this.labelNames.push(name);
       this.labelHashes.push(hashString(name));
     }
+    this.lastLabelName = name;
+    this.lastLabelId = id;
     return id;
   }
 
@@ -129,7 +135,7 @@ export class Simulation {
   }
 
   addNode(name: string, factory: ProcessFactory, options: Partial<NodeOptions> = {}): SimNode {
-    assert(!this.nodesByName.has(name), `node "${name}" added twice`);
+    assert(!this.nodesByName.has(name), () => `node "${name}" added twice`);
     const node = new SimNode(this, this.nodes.length, name, factory, options);
     this.nodes.push(node);
     this.nodesByName.set(name, node);
@@ -139,7 +145,7 @@ export class Simulation {
 
   node(name: string): SimNode {
     const node = this.nodesByName.get(name);
-    assert(node, `no node named "${name}"`);
+    assert(node, () => `no node named "${name}"`);
     return node;
   }
 

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import { seconds } from "../../sim/index.ts";
 import {
   closestName,
@@ -71,8 +71,7 @@ const MOVED: Readonly<Record<string, { problem: string; suggestion?: string }>> 
  * draws.ts); without it each choice takes its first option and the swarm adds nothing.
  */
 export function parseScenario(source: string, file: string, options: { readonly seed?: string } = {}): ScenarioResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, lines } = parseYaml(source);
   if (doc.errors.length > 0) return { ok: false, errors: yamlErrors(file, source, doc.errors, lines) };
   const r = new Reader(file, source, doc, lines);
   const draws = startDraws(r, options.seed ?? null);
@@ -80,6 +79,27 @@ export function parseScenario(source: string, file: string, options: { readonly 
   const scenario = parsed === undefined || !draws.varies ? parsed : withVariation(parsed, source, draws);
   if (r.errors.length > 0 || scenario === undefined) return { ok: false, errors: sortErrors(r.errors) };
   return { ok: true, scenario };
+}
+
+interface ParsedYaml {
+  readonly source: string;
+  readonly doc: Document;
+  readonly lines: LineCounter;
+}
+
+/**
+ * The last text parsed, kept with its YAML tree: a fuzz or compare campaign resolves the
+ * same text once per seed (only the draws differ), and parsing the YAML was about a
+ * twentieth of a fuzz seed. Safe to share because reading a scenario never changes the tree.
+ */
+let lastYaml: ParsedYaml | null = null;
+
+function parseYaml(source: string): ParsedYaml {
+  if (lastYaml !== null && lastYaml.source === source) return lastYaml;
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  lastYaml = { source, doc, lines };
+  return lastYaml;
 }
 
 function readScenario(r: Reader, file: string): Scenario | undefined {

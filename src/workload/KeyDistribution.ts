@@ -16,7 +16,7 @@ export const MAX_ZIPF_KEYS = 1_000_000;
 export type KeyPicker = (random: Random) => number;
 
 export function keyPicker(count: number, distribution: KeyDistribution): KeyPicker {
-  assert(Number.isInteger(count) && count >= 1, `keyPicker: ${count} keys`);
+  assert(Number.isInteger(count) && count >= 1, () => `keyPicker: ${count} keys`);
   if (distribution.kind === "uniform") return (random) => random.int(0, count - 1);
   const cdf = zipfCdf(count, distribution.exponent);
   return (random) => lowerBound(cdf, random.next());
@@ -31,8 +31,8 @@ const tables = new Map<string, Float64Array>();
 const MAX_CACHED_TABLES = 16;
 
 export function zipfCdf(count: number, exponent: number): Float64Array {
-  assert(count >= 1 && count <= MAX_ZIPF_KEYS, `zipf over ${count} keys: at most ${MAX_ZIPF_KEYS}`);
-  assert(Number.isFinite(exponent) && exponent > 0, `zipf exponent ${exponent}: must be positive`);
+  assert(count >= 1 && count <= MAX_ZIPF_KEYS, () => `zipf over ${count} keys: at most ${MAX_ZIPF_KEYS}`);
+  assert(Number.isFinite(exponent) && exponent > 0, () => `zipf exponent ${exponent}: must be positive`);
   const id = `${count}/${exponent}`;
   const cached = tables.get(id);
   if (cached !== undefined) return cached;

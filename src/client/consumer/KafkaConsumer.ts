@@ -142,7 +142,7 @@ export class KafkaConsumer {
 
   /** Moves the position of an assigned partition; what was fetched for it is dropped. */
   seek(tp: TopicPartition, offset: number): void {
-    assert(this.subscriptions.isAssigned(tp), `consumer: seek on ${tp.topic}-${tp.partition}, which is not assigned`);
+    assert(this.subscriptions.isAssigned(tp), () => `consumer: seek on ${tp.topic}-${tp.partition}, which is not assigned`);
     this.buffer.remove(tp);
     this.subscriptions.setPosition(tp, offset);
     if (this.fetcher.has(tp)) this.fetcher.seek(tp, offset);

@@ -208,7 +208,7 @@ export class NetworkClient {
 
   private timedOut(correlationId: number): void {
     const entry = this.inFlight.get(correlationId);
-    assert(entry, `request timer fired for ${correlationId}, which is not in flight`);
+    assert(entry, () => `request timer fired for ${correlationId}, which is not in flight`);
     // Kafka closes the connection of a request that timed out; everything on it fails.
     this.ownResets.set(entry.broker, (this.ownResets.get(entry.broker) ?? 0) + 1);
     this.ctx.closeConnection(brokerNode(entry.broker));
@@ -233,7 +233,7 @@ export class NetworkClient {
     this.inFlight.delete(entry.correlationId);
     this.ctx.cancelTimer(entry.timer);
     const count = this.inFlightTo(entry.broker) - 1;
-    assert(count >= 0, `negative in-flight count for broker ${entry.broker}`);
+    assert(count >= 0, () => `negative in-flight count for broker ${entry.broker}`);
     this.inFlightCount.set(entry.broker, count);
   }
 }

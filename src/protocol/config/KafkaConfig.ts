@@ -55,19 +55,19 @@ export class KafkaConfig<S extends ConfigScope = ConfigScope> {
 
   number(key: NumberKey<S>): number {
     const value = this.entry(key).value;
-    assert(typeof value === "number", `${this.scope} config ${key} is not a number`);
+    assert(typeof value === "number", () => `${this.scope} config ${key} is not a number`);
     return value;
   }
 
   boolean(key: BooleanKey<S>): boolean {
     const value = this.entry(key).value;
-    assert(typeof value === "boolean", `${this.scope} config ${key} is not a boolean`);
+    assert(typeof value === "boolean", () => `${this.scope} config ${key} is not a boolean`);
     return value;
   }
 
   string(key: StringKey<S>): string {
     const value = this.entry(key).value;
-    assert(typeof value === "string", `${this.scope} config ${key} is not a string`);
+    assert(typeof value === "string", () => `${this.scope} config ${key} is not a string`);
     return value;
   }
 
@@ -99,7 +99,7 @@ export class KafkaConfig<S extends ConfigScope = ConfigScope> {
 
   private entry(key: string): Entry {
     const entry = this.#entries.get(key);
-    assert(entry !== undefined, `no ${this.scope} config key ${key}`);
+    assert(entry !== undefined, () => `no ${this.scope} config key ${key}`);
     return entry;
   }
 }

@@ -25,7 +25,7 @@ export class FetchBuffer {
   /** Keeps a fetch answer; an answer that neither holds records nor moves the position is dropped. */
   add(tp: TopicPartition, records: FetchedRecords, nextOffset: number, position: number): void {
     if (records.length === 0 && nextOffset === position) return;
-    assert(!this.buffered.has(tpKey(tp)), `fetch buffer: a second answer for ${tpKey(tp)} while one waits`);
+    assert(!this.buffered.has(tpKey(tp)), () => `fetch buffer: a second answer for ${tpKey(tp)} while one waits`);
     this.queue.push({ tp, records, nextOffset });
     this.buffered.add(tpKey(tp));
   }
