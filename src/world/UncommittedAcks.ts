@@ -41,8 +41,42 @@ export class UncommittedAcks {
     return this.missingCount;
   }
 
+  /**
+   * Whether `count()` would be above 0, looking no further than the first value absent
+   * from every committed log (see AckedNotYet.any): the rows not looked at stay as they
+   * were, for the next count or look.
+   */
+  any(): boolean {
+    if (this.logs.drops !== this.dropsSeen) {
+      // Every row is to be looked at again: as if none had been seen.
+      this.dropsSeen = this.logs.drops;
+      this.rowsSeen = 0;
+      this.missingCount = 0;
+    }
+    // The rows still missing at the last look: those found since are dropped from the front.
+    let found = 0;
+    while (found < this.missingCount && this.found(this.missing[found]!)) found++;
+    if (found > 0) {
+      this.missing.copyWithin(0, found, this.missingCount);
+      this.missingCount -= found;
+    }
+    if (this.missingCount > 0) return true;
+    const rows = this.ledger.ackedValues;
+    for (let row = this.rowsSeen; row < rows; row++) {
+      if (this.found(row)) continue;
+      this.addMissing(row);
+      this.rowsSeen = row + 1;
+      return true;
+    }
+    this.rowsSeen = rows;
+    return false;
+  }
+
   private check(row: number): void {
-    if (this.found(row)) return;
+    if (!this.found(row)) this.addMissing(row);
+  }
+
+  private addMissing(row: number): void {
     if (this.missingCount === this.missing.length) {
       const grown = new Int32Array(this.missing.length * 2);
       grown.set(this.missing);

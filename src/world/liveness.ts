@@ -9,7 +9,11 @@ import { brokerOn, leaderOf, resolveSelector } from "./resolveSelector.ts";
  *
  * The phase asks every second until the answer is empty twice in a row, so the counts of
  * acknowledged records are kept from one check to the next (see UncommittedAcks and
- * AckedNotYet) rather than taken over every record acknowledged in the run.
+ * AckedNotYet) rather than taken over every record acknowledged in the run. Only the last
+ * answer is reported, so a check that is not the last (`complete` false) needs only to know
+ * whether the list is empty: it looks at the cheap conditions first and stops at the first
+ * problem (the list it returns then holds that one alone); counting acknowledged records,
+ * and reading the committed logs again, waits until nothing else is wrong.
  */
 export class LivenessCheck {
   private readonly unprocessed: AckedNotYet;
@@ -18,7 +22,31 @@ export class LivenessCheck {
     this.unprocessed = new AckedNotYet(world.ledger, (id) => world.groups.wasProcessed(id));
   }
 
-  problems(): string[] {
+  problems(complete = true): string[] {
+    const world = this.world;
+    const problems = this.partitionProblems();
+    if (!complete && problems.length > 0) return problems;
+    const groupProblems = this.groupProblems();
+    if (!complete && groupProblems.length > 0) return groupProblems;
+    const groupsReading = world.scenario.consumers.some((c) => c.group !== null);
+    if (complete) {
+      const uncommitted = world.uncommittedAcks();
+      if (uncommitted > 0) problems.push(`${uncommitted} acknowledged records are not in the committed log`);
+      if (groupsReading) {
+        const unprocessed = this.unprocessed.count();
+        if (unprocessed > 0) problems.push(`${unprocessed} acknowledged records not yet processed by a consumer group`);
+      }
+    } else {
+      // Not yet processed is the cheaper look (no committed log read), and the likelier problem while consumers catch up.
+      if (groupsReading && this.unprocessed.any()) return ["acknowledged records not yet processed by a consumer group"];
+      if (world.anyUncommittedAck()) return ["acknowledged records are not in the committed log"];
+    }
+    problems.push(...groupProblems);
+    return problems;
+  }
+
+  /** Partitions without a leader or with a short ISR. */
+  private partitionProblems(): string[] {
     const world = this.world;
     const problems: string[] = [];
     const selectors = world.selectorContext;
@@ -36,15 +64,15 @@ export class LivenessCheck {
         }
       }
     }
-    const uncommitted = world.uncommittedAcks();
-    if (uncommitted > 0) problems.push(`${uncommitted} acknowledged records are not in the committed log`);
-    const groupsReading = new Set(world.scenario.consumers.filter((c) => c.group !== null).map((c) => c.topic));
-    if (groupsReading.size > 0) {
-      const unprocessed = this.unprocessed.count();
-      if (unprocessed > 0) problems.push(`${unprocessed} acknowledged records not yet processed by a consumer group`);
-    }
+    return problems;
+  }
+
+  /** Consumer groups without a coordinator or not stable. */
+  private groupProblems(): string[] {
+    const world = this.world;
+    const problems: string[] = [];
     for (const group of new Set(world.scenario.consumers.map((c) => c.group).filter((g): g is string => g !== null))) {
-      const node = resolveSelector(selectors, { kind: "coordinator", group });
+      const node = resolveSelector(world.selectorContext, { kind: "coordinator", group });
       const state = node ? brokerOn(world.sim, node)?.groups.group(group)?.state : undefined;
       if (state === undefined) problems.push(`group ${group} has no coordinator`);
       else if (state !== "Stable") problems.push(`group ${group} is ${state === "Empty" ? "empty" : "still rebalancing"}`);
