@@ -8,7 +8,7 @@ import { utf8Length } from "../partitioner/murmur2.ts";
 import { Partitioner } from "../partitioner/Partitioner.ts";
 import { BufferPool } from "./BufferPool.ts";
 import { IdempotenceManager } from "./IdempotenceManager.ts";
-import type { PendingRecord, ProduceCallback, ProducerBatch } from "./ProducerBatch.ts";
+import { PendingRecord, type ProduceCallback, type ProducerBatch } from "./ProducerBatch.ts";
 import { producerOptions, type ProducerOptions } from "./ProducerOptions.ts";
 import { RecordAccumulator } from "./RecordAccumulator.ts";
 import { Sender, type BatchCompletions } from "./Sender.ts";
@@ -57,7 +57,7 @@ export interface KafkaProducerExtras {
 /** A send waiting for metadata or buffer memory (the application thread blocked in send()). */
 interface BlockedSend {
   readonly topic: string;
-  readonly entry: PendingRecord;
+  readonly record: PendingRecord;
   readonly deadlineMicros: Micros;
 }
 
@@ -136,22 +136,16 @@ export class KafkaProducer {
   send(input: OutgoingRecord, callback?: ProduceCallback): void {
     const now = this.ctx.now;
     const keyBytes = input.key === null ? 0 : utf8Length(input.key);
-    const record: KafkaRecord = {
-      key: input.key,
-      valueId: input.valueId,
-      sizeBytes: input.sizeBytes + keyBytes + RECORD_OVERHEAD_BYTES,
-      createdAtMicros: now,
-    };
+    const record = new PendingRecord(input.key, input.valueId, input.sizeBytes + keyBytes + RECORD_OVERHEAD_BYTES, now, callback);
     this.stats.sent++;
     this.extras.observer?.sent?.(record, input.topic);
-    const entry: PendingRecord = { record, callback };
-    if (this.closed) return this.failSoon(input.topic, entry, "PRODUCER_CLOSED");
+    if (this.closed) return this.failSoon(input.topic, record, "PRODUCER_CLOSED");
     const batchBytes = BATCH_OVERHEAD_BYTES + record.sizeBytes;
     if (batchBytes > this.options.maxRequestSizeBytes || batchBytes > this.options.bufferMemoryBytes) {
-      return this.failSoon(input.topic, entry, "RECORD_TOO_LARGE");
+      return this.failSoon(input.topic, record, "RECORD_TOO_LARGE");
     }
     this.metadata.addTopic(input.topic);
-    if (this.blocked.length > 0 || !this.place(input.topic, entry)) this.block({ topic: input.topic, entry, deadlineMicros: now + this.options.maxBlockMicros });
+    if (this.blocked.length > 0 || !this.place(input.topic, record)) this.block({ topic: input.topic, record, deadlineMicros: now + this.options.maxBlockMicros });
   }
 
   /** Refuses further sends (they fail with PRODUCER_CLOSED); what was accepted is still sent. */
@@ -178,7 +172,7 @@ export class KafkaProducer {
   // ---- placing records --------------------------------------------------------------------
 
   /** Partitions the record and appends it; false when it must wait (no metadata yet, or no memory). */
-  private place(topic: string, entry: PendingRecord): boolean {
+  private place(topic: string, record: PendingRecord): boolean {
     const partitionCount = this.metadata.partitionCount(topic);
     if (partitionCount === undefined) {
       // Kafka's waitOnMetadata: keep asking (within the back-off) until max.block.ms.
@@ -186,22 +180,22 @@ export class KafkaProducer {
       return false;
     }
     const layout = { partitionCount, available: this.metadata.availablePartitions(topic) };
-    const key = entry.record.key;
+    const key = record.key;
     let partition = this.partitioner.partition(topic, key, layout);
-    if (this.accumulator.tryAppend(topic, partition, entry)) return true;
+    if (this.accumulator.tryAppend(topic, partition, record)) return true;
     if (key === null && this.partitioner.switchesOnNewBatch) {
       // KIP-480: a keyless record that would open a new batch switches the sticky partition.
       this.partitioner.onNewBatch(topic, layout, partition);
       partition = this.partitioner.partition(topic, key, layout);
-      if (this.accumulator.tryAppend(topic, partition, entry)) return true;
+      if (this.accumulator.tryAppend(topic, partition, record)) return true;
     }
-    const reserve = this.accumulator.reserveFor(BATCH_OVERHEAD_BYTES + entry.record.sizeBytes);
+    const reserve = this.accumulator.reserveFor(BATCH_OVERHEAD_BYTES + record.sizeBytes);
     if (!this.pool.tryAllocate(reserve)) {
       this.blockedOnMemory = true;
       return false;
     }
     this.blockedOnMemory = false;
-    this.accumulator.appendToNewBatch({ topic, partition }, entry, reserve, this.ctx.now);
+    this.accumulator.appendToNewBatch({ topic, partition }, record, reserve, this.ctx.now);
     this.sender.wakeup();
     return true;
   }
@@ -214,7 +208,7 @@ export class KafkaProducer {
   /** Places waiting sends in order while they fit. */
   private unblock(): void {
     if (this.blocked.length === 0) return;
-    while (this.blocked.length > 0 && this.place(this.blocked[0]!.topic, this.blocked[0]!.entry)) this.blocked.shift();
+    while (this.blocked.length > 0 && this.place(this.blocked[0]!.topic, this.blocked[0]!.record)) this.blocked.shift();
     if (this.blocked.length === 0) this.blockedOnMemory = false;
     this.armBlockTimer();
   }
@@ -228,7 +222,7 @@ export class KafkaProducer {
       this.blockTimer = -1;
       while (this.blocked.length > 0 && this.blocked[0]!.deadlineMicros <= this.ctx.now) {
         const expired = this.blocked.shift()!;
-        this.finishRecord(expired.topic, -1, expired.entry, { error: "MAX_BLOCK_TIMEOUT", maybeWritten: false });
+        this.finishRecord(expired.topic, -1, expired.record, { error: "MAX_BLOCK_TIMEOUT", maybeWritten: false });
       }
       if (this.blocked.length === 0) this.blockedOnMemory = false;
       this.unblock();
@@ -256,21 +250,21 @@ export class KafkaProducer {
     batch.done = true;
     this.pool.release(batch.reservedBytes);
     const { topic, partition } = batch.tp;
-    const entries = batch.entries;
-    for (let i = 0; i < entries.length; i++) {
-      if (failure !== null) this.finishRecord(topic, partition, entries[i]!, failure);
-      else this.finishRecord(topic, partition, entries[i]!, baseOffset < 0 ? -1 : baseOffset + i);
+    const records = batch.records;
+    for (let i = 0; i < records.length; i++) {
+      if (failure !== null) this.finishRecord(topic, partition, records[i]!, failure);
+      else this.finishRecord(topic, partition, records[i]!, baseOffset < 0 ? -1 : baseOffset + i);
     }
     this.unblock();
   }
 
-  private failSoon(topic: string, entry: PendingRecord, error: ClientError): void {
-    this.ctx.setTimer(0, "producer.fail-fast", () => this.finishRecord(topic, -1, entry, { error, maybeWritten: false }));
+  private failSoon(topic: string, record: PendingRecord, error: ClientError): void {
+    this.ctx.setTimer(0, "producer.fail-fast", () => this.finishRecord(topic, -1, record, { error, maybeWritten: false }));
   }
 
   /** Ends one record: acknowledged at `outcome` (an offset, -1 with acks=0), or failed. */
-  private finishRecord(topic: string, partition: number, entry: PendingRecord, outcome: number | Failure): void {
-    const { record, callback } = entry;
+  private finishRecord(topic: string, partition: number, record: PendingRecord, outcome: number | Failure): void {
+    const callback = record.callback;
     const latencyMicros = this.ctx.now - record.createdAtMicros;
     if (typeof outcome === "number") {
       this.stats.acknowledged++;

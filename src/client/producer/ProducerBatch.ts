@@ -28,10 +28,25 @@ export type ProduceResult =
 
 export type ProduceCallback = (result: ProduceResult) => void;
 
-/** A record in a batch with what its completion needs. */
-export interface PendingRecord {
-  readonly record: KafkaRecord;
-  readonly callback: ProduceCallback | undefined;
+/**
+ * A record sent and not yet completed, with what its completion needs: the record the
+ * observer and the produce request see, and the callback, in one object per send.
+ *
+ * A class, not an object literal, for V8's sake: a literal shares its hidden class with every
+ * other literal of the same keys (RecordSet.at's records, the broker's internal records),
+ * and those hold a value id as a small integer where a producer's is a double. Each clash
+ * deprecated the shared hidden class, and records kept being made with the deprecated one,
+ * so every first read of one (RecordSet.of copying a batch) migrated it in the runtime:
+ * about 30 us per produce batch, 13% of a 60 s light run. A class has a hidden class of its own.
+ */
+export class PendingRecord implements KafkaRecord {
+  constructor(
+    readonly key: string | null,
+    readonly valueId: number,
+    readonly sizeBytes: number,
+    readonly createdAtMicros: Micros,
+    readonly callback: ProduceCallback | undefined,
+  ) {}
 }
 
 /**
@@ -40,7 +55,7 @@ export interface PendingRecord {
  * the same producer id and sequence, until it completes once, successfully or not.
  */
 export class ProducerBatch {
-  readonly entries: PendingRecord[] = [];
+  readonly records: PendingRecord[] = [];
   sizeBytes = BATCH_OVERHEAD_BYTES;
   /** No more appends: the batch has been drained once. */
   closed = false;
@@ -71,7 +86,7 @@ export class ProducerBatch {
   }
 
   get recordCount(): number {
-    return this.entries.length;
+    return this.records.length;
   }
 
   get hasSequence(): boolean {
@@ -79,15 +94,15 @@ export class ProducerBatch {
   }
 
   get lastSequence(): number {
-    return this.baseSequence + this.entries.length - 1;
+    return this.baseSequence + this.records.length - 1;
   }
 
   /** Appends if the batch is open and the record fits in batch.size (a first record always fits). */
-  tryAppend(entry: PendingRecord, batchSizeBytes: number): boolean {
+  tryAppend(record: PendingRecord, batchSizeBytes: number): boolean {
     if (this.closed) return false;
-    if (this.entries.length > 0 && this.sizeBytes + entry.record.sizeBytes > batchSizeBytes) return false;
-    this.entries.push(entry);
-    this.sizeBytes += entry.record.sizeBytes;
+    if (this.records.length > 0 && this.sizeBytes + record.sizeBytes > batchSizeBytes) return false;
+    this.records.push(record);
+    this.sizeBytes += record.sizeBytes;
     return true;
   }
 
@@ -116,7 +131,7 @@ export class ProducerBatch {
 
   toWire(): WireBatch {
     return {
-      records: RecordSet.of(this.entries.map((e) => e.record)),
+      records: RecordSet.of(this.records),
       producerId: this.producerId,
       producerEpoch: this.producerEpoch,
       baseSequence: this.baseSequence,

@@ -36,10 +36,10 @@ export class RecordAccumulator {
   constructor(private readonly options: AccumulatorOptions) {}
 
   /** Appends to the open batch at the tail of the partition's queue; false when a new batch is needed. */
-  tryAppend(topic: string, partition: number, entry: PendingRecord): boolean {
+  tryAppend(topic: string, partition: number, record: PendingRecord): boolean {
     const queue = this.queuesByTopic.get(topic)?.[partition];
     const last = queue?.[queue.length - 1];
-    return last !== undefined && last.tryAppend(entry, this.options.batchSizeBytes);
+    return last !== undefined && last.tryAppend(record, this.options.batchSizeBytes);
   }
 
   /** Memory a new batch for a record of `recordBytes` reserves (Kafka allocates max(batch.size, size)). */
@@ -47,11 +47,11 @@ export class RecordAccumulator {
     return Math.max(this.options.batchSizeBytes, batchBytes);
   }
 
-  /** Opens a new batch at the tail (its memory already reserved) with `entry` in it. */
-  appendToNewBatch(tp: TopicPartition, entry: PendingRecord, reservedBytes: number, now: Micros): ProducerBatch {
+  /** Opens a new batch at the tail (its memory already reserved) with `record` in it. */
+  appendToNewBatch(tp: TopicPartition, record: PendingRecord, reservedBytes: number, now: Micros): ProducerBatch {
     const key = tpKey(tp);
     const batch = new ProducerBatch(tp, key, now, reservedBytes);
-    batch.tryAppend(entry, this.options.batchSizeBytes);
+    batch.tryAppend(record, this.options.batchSizeBytes);
     this.queueOf(tp, key).push(batch);
     return batch;
   }
