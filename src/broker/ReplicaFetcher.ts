@@ -1,5 +1,6 @@
 import type { EventHandle, NodeContext } from "../../sim/index.ts";
 import type { KafkaError } from "../protocol/errors.ts";
+import type { RecordBatch } from "../protocol/records.ts";
 import {
   brokerNode,
   EARLIEST_TIMESTAMP,
@@ -30,6 +31,7 @@ export interface FetcherHost {
 type Phase = "truncating" | "leader-end" | "leader-start" | "fetching";
 
 interface FetchState {
+  readonly partition: Partition;
   phase: Phase;
   /** The leader epoch this fetch state was made for (KIP-320: sent as currentLeaderEpoch). */
   readonly leaderEpoch: number;
@@ -39,9 +41,23 @@ interface FetchState {
    * must never start fetching because a request failed.
    */
   delayedUntilMicros: number;
+  /** False once the partition left this fetcher: an answer to an older request then looks up its state anew. */
+  current: boolean;
 }
 
 type Expectation = "fetch" | "epochs" | "leader-end" | "leader-start";
+
+/** The phases in the order maybeSend serves them: truncation is settled before any fetch. */
+const PHASE_RANK: Readonly<Record<Phase, number>> = { truncating: 0, "leader-end": 1, "leader-start": 2, fetching: 3 };
+const NO_RANK = 4;
+
+/** The request in flight and the partitions it asked about, in its order (answers keep it). */
+interface InFlight {
+  readonly correlationId: number;
+  readonly expects: Expectation;
+  readonly timer: EventHandle;
+  readonly asked: readonly FetchState[];
+}
 
 /**
  * A follower's fetcher for one leader (Kafka's ReplicaFetcherThread): first it settles where
@@ -53,11 +69,17 @@ type Expectation = "fetch" | "epochs" | "leader-end" | "leader-start";
  */
 export class ReplicaFetcher {
   private readonly partitions = new Map<Partition, FetchState>();
-  private inFlight: { correlationId: number; expects: Expectation; timer: EventHandle } | null = null;
+  /** The same states in the order their partitions were added (the Map's order), walked without an iterator. */
+  private order: FetchState[] = [];
+  private inFlight: InFlight | null = null;
   private nextCorrelationId = 1;
   /** Flushes this fetcher's appends triggered and waits for, as Kafka's fetcher thread blocks on them. */
   private flushing = 0;
   private wakeTimer: EventHandle = -1;
+  /** One callback for every append flush this fetcher waits on (none made per fetched partition). */
+  private readonly appendFlushed = (): void => {
+    if (--this.flushing === 0) this.maybeSend();
+  };
 
   constructor(
     private readonly host: FetcherHost,
@@ -66,12 +88,23 @@ export class ReplicaFetcher {
 
   add(p: Partition): void {
     const usesEpochs = this.host.options.behaviour.truncation !== "high-watermark";
-    this.partitions.set(p, { phase: usesEpochs ? "truncating" : "fetching", leaderEpoch: p.leaderEpoch, delayedUntilMicros: 0 });
+    const state: FetchState = { partition: p, phase: usesEpochs ? "truncating" : "fetching", leaderEpoch: p.leaderEpoch, delayedUntilMicros: 0, current: true };
+    const old = this.partitions.get(p);
+    this.partitions.set(p, state);
+    if (old === undefined) this.order.push(state);
+    else {
+      old.current = false;
+      this.order[this.order.indexOf(old)] = state; // a Map keeps a key's place when it is set again
+    }
     this.maybeSend();
   }
 
   remove(p: Partition): void {
+    const old = this.partitions.get(p);
+    if (old === undefined) return;
     this.partitions.delete(p);
+    old.current = false;
+    this.order.splice(this.order.indexOf(old), 1);
   }
 
   connectionReset(): void {
@@ -86,11 +119,12 @@ export class ReplicaFetcher {
     if (!flight || flight.correlationId !== correlationId) return; // late answer to a timed-out request
     this.host.ctx.cancelTimer(flight.timer);
     this.inFlight = null;
+    const asked = flight.asked;
     switch (flight.expects) {
-      case "fetch": this.onFetch(response as FetchResponse); break;
-      case "epochs": this.onEpochs(response as OffsetsForLeaderEpochResponse); break;
-      case "leader-end": this.onLeaderOffsets(response as ListOffsetsResponse, "leader-end"); break;
-      case "leader-start": this.onLeaderOffsets(response as ListOffsetsResponse, "leader-start"); break;
+      case "fetch": this.onFetch(response as FetchResponse, asked); break;
+      case "epochs": this.onEpochs(response as OffsetsForLeaderEpochResponse, asked); break;
+      case "leader-end": this.onLeaderOffsets(response as ListOffsetsResponse, "leader-end", asked); break;
+      case "leader-start": this.onLeaderOffsets(response as ListOffsetsResponse, "leader-start", asked); break;
     }
     this.maybeSend();
   }
@@ -99,22 +133,37 @@ export class ReplicaFetcher {
 
   private maybeSend(): void {
     if (this.inFlight || this.flushing > 0) return;
-    const truncating = this.inPhase("truncating");
-    if (truncating.length > 0) return this.sendEpochs(truncating);
-    const end = this.inPhase("leader-end");
-    if (end.length > 0) return this.sendListOffsets(end, LATEST_TIMESTAMP, "leader-end");
-    const start = this.inPhase("leader-start");
-    if (start.length > 0) return this.sendListOffsets(start, EARLIEST_TIMESTAMP, "leader-start");
-    const fetching = this.inPhase("fetching");
-    if (fetching.length > 0) return this.sendFetch(fetching);
-    this.wakeForBackoff();
+    const ready = this.firstReadyPhase();
+    if (ready.length === 0) return this.wakeForBackoff();
+    switch (ready[0]!.phase) {
+      case "truncating": return this.sendEpochs(ready);
+      case "leader-end": return this.sendListOffsets(ready, LATEST_TIMESTAMP, "leader-end");
+      case "leader-start": return this.sendListOffsets(ready, EARLIEST_TIMESTAMP, "leader-start");
+      case "fetching": return this.sendFetch(ready);
+    }
   }
 
-  /** The partitions in `phase` that are not waiting out a back-off. */
-  private inPhase(phase: Phase): Partition[] {
+  /**
+   * The partitions not waiting out a back-off that are in the first phase (by PHASE_RANK)
+   * any such partition is in, in the order they were added: one walk over the partitions
+   * instead of one per phase.
+   */
+  private firstReadyPhase(): FetchState[] {
     const now = this.host.ctx.now;
-    const out: Partition[] = [];
-    for (const [p, s] of this.partitions) if (s.phase === phase && s.delayedUntilMicros <= now) out.push(p);
+    const order = this.order;
+    let best = NO_RANK;
+    let out: FetchState[] = [];
+    for (let i = 0; i < order.length; i++) {
+      const s = order[i]!;
+      if (s.delayedUntilMicros > now) continue;
+      const rank = PHASE_RANK[s.phase];
+      if (rank > best) continue;
+      if (rank < best) {
+        best = rank;
+        if (out.length > 0) out = [];
+      }
+      out.push(s);
+    }
     return out;
   }
 
@@ -122,38 +171,38 @@ export class ReplicaFetcher {
     return this.host.options.behaviour.leaderEpochFencing ? p.leaderEpoch : NO_LEADER_EPOCH;
   }
 
-  private sendEpochs(ps: Partition[]): void {
-    this.request("epochs", {
+  private sendEpochs(ss: FetchState[]): void {
+    this.request("epochs", ss, {
       type: "kafka.offsets-for-leader-epoch",
       correlationId: this.nextCorrelationId++,
       replicaId: this.host.options.brokerId,
-      partitions: ps.map((p) => ({ topic: p.topic, partition: p.partition, currentLeaderEpoch: this.currentEpoch(p), leaderEpoch: p.log.latestEpoch() })),
+      partitions: ss.map(({ partition: p }) => ({ topic: p.topic, partition: p.partition, currentLeaderEpoch: this.currentEpoch(p), leaderEpoch: p.log.latestEpoch() })),
     });
   }
 
-  private sendListOffsets(ps: Partition[], timestamp: number, expects: Expectation): void {
-    this.request(expects, {
+  private sendListOffsets(ss: FetchState[], timestamp: number, expects: Expectation): void {
+    this.request(expects, ss, {
       type: "kafka.list-offsets",
       correlationId: this.nextCorrelationId++,
       replicaId: this.host.options.brokerId,
-      partitions: ps.map((p) => ({ topic: p.topic, partition: p.partition, timestamp, currentLeaderEpoch: this.currentEpoch(p) })),
+      partitions: ss.map(({ partition: p }) => ({ topic: p.topic, partition: p.partition, timestamp, currentLeaderEpoch: this.currentEpoch(p) })),
     });
   }
 
-  private sendFetch(ps: Partition[]): void {
+  private sendFetch(ss: FetchState[]): void {
     const o = this.host.options;
-    this.request("fetch", {
+    this.request("fetch", ss, {
       type: "kafka.fetch",
       correlationId: this.nextCorrelationId++,
       replicaId: o.brokerId,
       maxWaitMicros: o.replicaFetchWaitMaxMicros,
       minBytes: o.replicaFetchMinBytes,
-      maxBytes: o.replicaFetchMaxBytes * Math.max(1, ps.length),
-      partitions: ps.map((p) => ({ topic: p.topic, partition: p.partition, fetchOffset: p.log.logEndOffset, currentLeaderEpoch: this.currentEpoch(p), maxBytes: o.replicaFetchMaxBytes })),
+      maxBytes: o.replicaFetchMaxBytes * Math.max(1, ss.length),
+      partitions: ss.map(({ partition: p }) => ({ topic: p.topic, partition: p.partition, fetchOffset: p.log.logEndOffset, currentLeaderEpoch: this.currentEpoch(p), maxBytes: o.replicaFetchMaxBytes })),
     });
   }
 
-  private request(expects: Expectation, request: KafkaRequest): void {
+  private request(expects: Expectation, asked: readonly FetchState[], request: KafkaRequest): void {
     const { ctx, options } = this.host;
     const correlationId = request.correlationId;
     const timer = ctx.setTimer(options.replicaSocketTimeoutMicros, "kafka.replica-fetch-timeout", () => {
@@ -162,17 +211,19 @@ export class ReplicaFetcher {
       ctx.closeConnection(brokerNode(this.leader));
       this.backoffAll();
     });
-    this.inFlight = { correlationId, expects, timer };
+    this.inFlight = { correlationId, expects, timer, asked };
     this.host.send(this.leader, request, 64 + 32 * ("partitions" in request ? request.partitions.length : 1));
   }
 
   // ---- answers ------------------------------------------------------------------------
 
-  private onFetch(response: FetchResponse): void {
-    for (const r of response.partitions) {
-      const p = this.find(r.topic, r.partition);
-      const s = p && this.partitions.get(p);
-      if (!p || !s || s.phase !== "fetching") continue;
+  private onFetch(response: FetchResponse, asked: readonly FetchState[]): void {
+    const answers = response.partitions;
+    for (let i = 0; i < answers.length; i++) {
+      const r = answers[i]!;
+      const s = this.answered(asked, i, r.topic, r.partition);
+      if (!s || s.phase !== "fetching") continue;
+      const p = s.partition;
       if (r.error === "OFFSET_OUT_OF_RANGE") {
         s.phase = "leader-end";
         continue;
@@ -184,7 +235,7 @@ export class ReplicaFetcher {
       // Batches we already have go; the first new one may start past our end, after a gap the
       // leader's cleaner left (compacted topics). One that straddles our end is not appended.
       const leo = p.log.logEndOffset;
-      const batches = r.batches.filter((b) => batchNextOffset(b) > leo);
+      const batches = newBatches(r.batches, leo);
       if (batches.length > 0 && batches[0]!.baseOffset >= leo) {
         const error = p.log.appendAsFollower(batches);
         if (error !== null) {
@@ -192,7 +243,7 @@ export class ReplicaFetcher {
           continue;
         }
         // The fetcher thread flushed inside append (flush.messages reached): it fetches again once durable.
-        if (p.log.awaitAppendFlush(() => { if (--this.flushing === 0) this.maybeSend(); })) this.flushing++;
+        if (p.log.awaitAppendFlush(this.appendFlushed)) this.flushing++;
       }
       p.log.updateHighWatermark(Math.min(r.highWatermark, p.log.logEndOffset));
       this.host.followerAdvanced(p);
@@ -200,11 +251,13 @@ export class ReplicaFetcher {
   }
 
   /** Truncation by leader epoch: KIP-101's answer, or KIP-279's iterated to agreement. */
-  private onEpochs(response: OffsetsForLeaderEpochResponse): void {
-    for (const r of response.partitions) {
-      const p = this.find(r.topic, r.partition);
-      const s = p && this.partitions.get(p);
-      if (!p || !s || s.phase !== "truncating") continue;
+  private onEpochs(response: OffsetsForLeaderEpochResponse, asked: readonly FetchState[]): void {
+    const answers = response.partitions;
+    for (let i = 0; i < answers.length; i++) {
+      const r = answers[i]!;
+      const s = this.answered(asked, i, r.topic, r.partition);
+      if (!s || s.phase !== "truncating") continue;
+      const p = s.partition;
       if (r.error !== "NONE") {
         this.onPartitionError(p, s, r.error);
         continue;
@@ -240,11 +293,13 @@ export class ReplicaFetcher {
     }
   }
 
-  private onLeaderOffsets(response: ListOffsetsResponse, expects: "leader-end" | "leader-start"): void {
-    for (const r of response.partitions) {
-      const p = this.find(r.topic, r.partition);
-      const s = p && this.partitions.get(p);
-      if (!p || !s || s.phase !== expects) continue;
+  private onLeaderOffsets(response: ListOffsetsResponse, expects: "leader-end" | "leader-start", asked: readonly FetchState[]): void {
+    const answers = response.partitions;
+    for (let i = 0; i < answers.length; i++) {
+      const r = answers[i]!;
+      const s = this.answered(asked, i, r.topic, r.partition);
+      if (!s || s.phase !== expects) continue;
+      const p = s.partition;
       if (r.error !== "NONE") {
         this.onPartitionError(p, s, r.error);
         continue;
@@ -275,20 +330,37 @@ export class ReplicaFetcher {
   /** The request failed as a whole (timeout, reset): every partition backs off, keeping its phase. */
   private backoffAll(): void {
     const at = this.host.ctx.now + this.host.options.replicaFetchBackoffMicros;
-    for (const s of this.partitions.values()) s.delayedUntilMicros = Math.max(s.delayedUntilMicros, at);
+    for (const s of this.order) s.delayedUntilMicros = Math.max(s.delayedUntilMicros, at);
     this.wakeForBackoff();
   }
 
   private wakeForBackoff(): void {
     const now = this.host.ctx.now;
-    const waiting = [...this.partitions.values()].filter((s) => s.delayedUntilMicros > now);
+    const waiting = this.order.filter((s) => s.delayedUntilMicros > now);
     if (waiting.length === 0 || this.host.ctx.isTimerPending(this.wakeTimer)) return;
     const at = Math.min(...waiting.map((s) => s.delayedUntilMicros));
     this.wakeTimer = this.host.ctx.setTimer(Math.max(0, at - this.host.ctx.now), "kafka.fetcher-backoff", () => this.maybeSend());
   }
 
-  private find(topic: string, partition: number): Partition | undefined {
-    for (const p of this.partitions.keys()) if (p.topic === topic && p.partition === partition) return p;
+  /**
+   * The fetch state of the replica the i-th answer is about, if this fetcher still follows
+   * it. A leader answers in the order asked, so the i-th state asked is checked first; the
+   * search by name is there for an answer in any other order.
+   */
+  private answered(asked: readonly FetchState[], i: number, topic: string, partition: number): FetchState | undefined {
+    const s = asked[i];
+    if (s !== undefined && s.partition.partition === partition && s.partition.topic === topic) return s.current ? s : this.partitions.get(s.partition);
+    for (const o of this.order) if (o.partition.topic === topic && o.partition.partition === partition) return o;
     return undefined;
   }
+}
+
+/**
+ * The batches that end past our log end `leo` (offsets ascend, so a suffix): the answer's
+ * own array when that is all of them, as it is after every fetch that follows the last.
+ */
+function newBatches(batches: readonly RecordBatch[], leo: number): readonly RecordBatch[] {
+  let n = 0;
+  for (let i = 0; i < batches.length; i++) if (batchNextOffset(batches[i]!) > leo) n++;
+  return n === batches.length ? batches : batches.filter((b) => batchNextOffset(b) > leo);
 }
