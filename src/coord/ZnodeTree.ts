@@ -86,6 +86,25 @@ interface OpFailure {
  */
 export function applyTxn(state: TreeState, zxid: Zxid, txn: Txn): ApplyOutcome {
   assert(zxid > state.lastZxid, () => `txn ${zxid} applied after ${state.lastZxid}`);
+  const known = nextOf.get(state);
+  if (known !== undefined && known.zxid === zxid && known.txn === txn) return known.outcome;
+  const outcome = applyAfresh(state, zxid, txn);
+  nextOf.set(state, { zxid, txn, outcome });
+  return outcome;
+}
+
+/**
+ * The last transaction applied to each state, with its outcome. Every member applies the same
+ * committed transactions (the very objects the leader proposed) to states that start out shared
+ * (the empty tree, a snapshot): the first member to apply one computes it, the others take its
+ * outcome, and from then on they share the resulting state by reference. Keyed by the
+ * transaction's identity, not its zxid alone, so two members that applied different
+ * transactions (a bug the ensemble checker must see) never share a result. Outcomes are frozen
+ * values, never changed by those who read them.
+ */
+const nextOf = new WeakMap<TreeState, { readonly zxid: Zxid; readonly txn: Txn; readonly outcome: ApplyOutcome }>();
+
+function applyAfresh(state: TreeState, zxid: Zxid, txn: Txn): ApplyOutcome {
   switch (txn.kind) {
     case "createSession":
       return {
