@@ -9,9 +9,13 @@ import type { Micros } from "./time.ts";
  * until it resumes.
  */
 export class Channel {
-  private messages: Message[] = [];
+  // The FIFO lives in [head, tail) of two arrays that are reused, not replaced, when the
+  // channel empties: most channels carry one request or answer at a time, and fresh arrays
+  // for each message were a good share of the network's garbage.
+  private messages: (Message | undefined)[] = [];
   private readyAt: Micros[] = [];
   private head = 0;
+  private tail = 0;
   /** The kernel event that delivers the head, or -1 when none is scheduled. */
   headEvent: EventHandle = -1;
   /** True while the head waits for a cut link to heal (TCP retransmitting). */
@@ -27,12 +31,13 @@ export class Channel {
   ) {}
 
   get length(): number {
-    return this.messages.length - this.head;
+    return this.tail - this.head;
   }
 
   push(message: Message, readyAt: Micros): void {
-    this.messages.push(message);
-    this.readyAt.push(readyAt);
+    this.messages[this.tail] = message;
+    this.readyAt[this.tail] = readyAt;
+    this.tail++;
   }
 
   headReadyAt(): Micros {
@@ -47,14 +52,15 @@ export class Channel {
 
   shift(): Message {
     const message = this.messages[this.head]!;
+    this.messages[this.head] = undefined; // delivered: not kept alive by the channel
     this.head++;
-    if (this.head === this.messages.length) {
-      this.messages = [];
-      this.readyAt = [];
+    if (this.head === this.tail) {
       this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.messages.length) {
-      this.messages = this.messages.slice(this.head);
-      this.readyAt = this.readyAt.slice(this.head);
+      this.tail = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
+      this.messages = this.messages.slice(this.head, this.tail);
+      this.readyAt = this.readyAt.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
     return message;
@@ -66,6 +72,7 @@ export class Channel {
     this.messages = [];
     this.readyAt = [];
     this.head = 0;
+    this.tail = 0;
     this.stalled = false;
     return lost;
   }
