@@ -214,10 +214,25 @@ export function isKafkaResponse(m: Message): m is KafkaResponse {
 }
 
 export function brokerNode(id: number): string {
-  return `broker-${id}`;
+  // One string per broker, not one per request.
+  if (!(Number.isInteger(id) && id >= 0 && id < 4096)) return `broker-${id}`;
+  return (brokerNames[id] ??= `broker-${id}`);
 }
 
+const brokerNames: string[] = [];
+
 export function brokerIdOf(node: string): number {
-  const match = /^broker-(\d+)$/.exec(node);
-  return match ? Number(match[1]) : -1;
+  // Asked for the sender of nearly every message a client or broker receives: a regular
+  // expression per message was a measurable share of the garbage. Node names are few.
+  let id = brokerIds.get(node);
+  if (id === undefined) {
+    const match = /^broker-(\d+)$/.exec(node);
+    id = match ? Number(match[1]) : -1;
+    if (brokerIds.size < MAX_REMEMBERED_NAMES) brokerIds.set(node, id);
+  }
+  return id;
 }
+
+const brokerIds = new Map<string, number>();
+/** A bound, not a cache policy: a process sees a few dozen node names, never this many. */
+const MAX_REMEMBERED_NAMES = 4096;
