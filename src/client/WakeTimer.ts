@@ -23,12 +23,15 @@ export class WakeTimer {
     if (this.handle !== -1 && this.atMicros <= at) return;
     if (this.handle !== -1) this.ctx.cancelTimer(this.handle);
     this.atMicros = at;
-    this.handle = this.ctx.setTimer(at - this.ctx.now, this.label, () => {
-      this.handle = -1;
-      this.atMicros = Infinity;
-      this.run();
-    });
+    this.handle = this.ctx.setTimer(at - this.ctx.now, this.label, this.fire);
   }
+
+  /** One handler for every wake (a closure per wake was garbage on the hottest loops). */
+  private readonly fire = (): void => {
+    this.handle = -1;
+    this.atMicros = Infinity;
+    this.run();
+  };
 
   wakeNow(): void {
     this.wakeAt(this.ctx.now);

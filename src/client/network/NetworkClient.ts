@@ -92,12 +92,15 @@ export class NetworkClient {
   private readonly connected = new Set<number>();
   /** Resets this client caused itself (a timeout closes the connection): their notices are already handled. */
   private readonly ownResets = new Map<number, number>();
+  /** The request timers' label, made once (a string built per request cost a hash lookup of a fresh string). */
+  private readonly timeoutLabel: string;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly options: NetworkClientOptions,
   ) {
     this.ids = options.correlationIds ?? new CorrelationIds();
+    this.timeoutLabel = `${options.label}.request-timeout`;
   }
 
   /**
@@ -115,7 +118,7 @@ export class NetworkClient {
     const message = { ...(request as ClientRequest), correlationId } satisfies KafkaRequest;
     this.ctx.send(brokerNode(broker), message, sizeBytes);
     if (complete === null) return correlationId;
-    const timer = this.ctx.setTimer(timeoutMicros, `${this.options.label}.request-timeout`, () =>
+    const timer = this.ctx.setTimer(timeoutMicros, this.timeoutLabel, () =>
       this.timedOut(correlationId),
     );
     const entry: InFlight = { correlationId, broker, timer, complete: complete as (o: Outcome<never>) => void };

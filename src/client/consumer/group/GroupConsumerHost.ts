@@ -141,11 +141,16 @@ export class GroupConsumerHost implements Process {
       for (let k = i; k < records.length; k++) this.processed(records[k]!, generation, memberId);
       return then();
     }
-    if (i >= records.length) return then();
-    this.ctx.setTimer(per, "consumer.process", () => {
-      this.processed(records[i]!, generation, memberId);
-      this.process(records, i + 1, generation, memberId, then);
-    });
+    // One handler for the batch, walking it a timer per record (not a closure per record).
+    let next = i;
+    const processNext = (): void => {
+      this.processed(records[next]!, generation, memberId);
+      next++;
+      if (next >= records.length) return then();
+      this.ctx.setTimer(per, "consumer.process", processNext);
+    };
+    if (next >= records.length) return then();
+    this.ctx.setTimer(per, "consumer.process", processNext);
   }
 
   private processed(record: ConsumedRecord, generation: number, memberId: string): void {
