@@ -67,15 +67,18 @@ export class ProducerWorkload implements Process {
     const meanMicros = 1_000_000 / this.load.ratePerSec;
     const gap = this.load.poisson ? Math.round(this.ctx.random.exponential(meanMicros)) : Math.round(meanMicros);
     if (this.ctx.now + gap >= this.load.stopAtMicros) return;
-    this.ctx.setTimer(gap, "workload.send", () => {
-      this.sendOne();
-      this.scheduleNext();
-    });
+    this.ctx.setTimer(gap, "workload.send", this.sendAndScheduleNext);
   }
+
+  /** The send timer's callback, made once: a timer per record, but no closure per record. */
+  private readonly sendAndScheduleNext = (): void => {
+    this.sendOne();
+    this.scheduleNext();
+  };
 
   private sendOne(): void {
     const key = this.pickKey === null ? null : `key-${this.pickKey(this.ctx.random)}`;
     const valueId = this.index * VALUES_PER_PRODUCER + this.sequence++;
-    this.producer.send({ topic: this.load.topic, key, valueId, sizeBytes: this.load.messageSizeBytes }, this.maxRate?.completed);
+    this.producer.sendRecord(this.load.topic, key, valueId, this.load.messageSizeBytes, this.maxRate?.completed);
   }
 }

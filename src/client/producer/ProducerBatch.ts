@@ -129,9 +129,14 @@ export class ProducerBatch {
     return now >= this.createdMicros + deliveryTimeoutMicros;
   }
 
+  /** The records as sent: built at the first send, when the batch is closed, and sent again by every retry. */
+  private recordSet: RecordSet | null = null;
+
   toWire(): WireBatch {
+    assert(this.closed, `batch for ${this.key} sent while open`);
+    this.recordSet ??= RecordSet.of(this.records);
     return {
-      records: RecordSet.of(this.records),
+      records: this.recordSet,
       producerId: this.producerId,
       producerEpoch: this.producerEpoch,
       baseSequence: this.baseSequence,

@@ -19,6 +19,13 @@ export interface ReadyCheck {
   readonly unknownLeader: boolean;
 }
 
+/** One partition's batches, oldest first (a retried batch goes back to the front). */
+interface PartitionQueue {
+  readonly batches: ProducerBatch[];
+  /** Not drained while a request with one of its batches is out (max.in.flight.requests.per.connection=1). */
+  muted: boolean;
+}
+
 /**
  * Kafka's RecordAccumulator: a queue of batches per partition. Records are appended to the
  * partition's last batch while it is open and has room; `ready` finds the brokers that
@@ -27,18 +34,24 @@ export interface ReadyCheck {
  * a broker, up to max.request.size; a retried batch goes back to the front of its queue.
  */
 export class RecordAccumulator {
-  private readonly queues = new Map<string, ProducerBatch[]>();
+  /**
+   * Every partition's queue, in the order first used: `ready` and `drain` walk them in this
+   * order (the order of brokers found ready and of batches in a request depends on it), as
+   * an array, which the sender's loop walks without an iterator or an entry per queue.
+   */
+  private readonly partitionQueues: PartitionQueue[] = [];
+  /** The same queues by tpKey, for mute and unmute. */
+  private readonly queues = new Map<string, PartitionQueue>();
   /** The same queues by topic and partition number: the per-record append builds no key string. */
-  private readonly queuesByTopic = new Map<string, ProducerBatch[][]>();
-  private readonly muted = new Set<string>();
+  private readonly queuesByTopic = new Map<string, PartitionQueue[]>();
   private readonly drainIndex = new Map<number, number>();
 
   constructor(private readonly options: AccumulatorOptions) {}
 
   /** Appends to the open batch at the tail of the partition's queue; false when a new batch is needed. */
   tryAppend(topic: string, partition: number, record: PendingRecord): boolean {
-    const queue = this.queuesByTopic.get(topic)?.[partition];
-    const last = queue?.[queue.length - 1];
+    const batches = this.queuesByTopic.get(topic)?.[partition]?.batches;
+    const last = batches?.[batches.length - 1];
     return last !== undefined && last.tryAppend(record, this.options.batchSizeBytes);
   }
 
@@ -52,16 +65,17 @@ export class RecordAccumulator {
     const key = tpKey(tp);
     const batch = new ProducerBatch(tp, key, now, reservedBytes);
     batch.tryAppend(record, this.options.batchSizeBytes);
-    this.queueOf(tp, key).push(batch);
+    this.queueOf(tp, key).batches.push(batch);
     return batch;
   }
 
   /** The partition's queue, made on first use (queues are never removed). */
-  private queueOf(tp: TopicPartition, key: string): ProducerBatch[] {
+  private queueOf(tp: TopicPartition, key: string): PartitionQueue {
     let queue = this.queues.get(key);
     if (!queue) {
-      queue = [];
+      queue = { batches: [], muted: false };
       this.queues.set(key, queue);
+      this.partitionQueues.push(queue);
       let ofTopic = this.queuesByTopic.get(tp.topic);
       if (!ofTopic) this.queuesByTopic.set(tp.topic, (ofTopic = []));
       ofTopic[tp.partition] = queue;
@@ -71,24 +85,25 @@ export class RecordAccumulator {
 
   /** True when the partition's last batch is open (a record would join it rather than open a new one). */
   hasOpenBatch(tp: TopicPartition): boolean {
-    const queue = this.queues.get(tpKey(tp));
-    const last = queue?.[queue.length - 1];
+    const batches = this.queues.get(tpKey(tp))?.batches;
+    const last = batches?.[batches.length - 1];
     return last !== undefined && !last.closed;
   }
 
   get hasUndrained(): boolean {
-    for (const queue of this.queues.values()) if (queue.length > 0) return true;
+    for (const queue of this.partitionQueues) if (queue.batches.length > 0) return true;
     return false;
   }
 
   // ---- ready and drain ------------------------------------------------------------------
 
   ready(now: Micros, leaderOf: (tp: TopicPartition) => number, exhausted: boolean): ReadyCheck {
-    const ready = new Set<number>();
+    // A cluster has a few brokers: an array searched is cheaper than a set, and keeps their order.
+    const readyBrokers: number[] = [];
     let next = Infinity;
     let unknownLeader = false;
     const { retryBackoffMicros, lingerMicros, batchSizeBytes } = this.options;
-    for (const [key, queue] of this.queues) {
+    for (const { batches: queue, muted } of this.partitionQueues) {
       const first = queue[0];
       if (!first) continue;
       const leader = leaderOf(first.tp);
@@ -96,17 +111,17 @@ export class RecordAccumulator {
         unknownLeader = true;
         continue;
       }
-      if (ready.has(leader) || this.muted.has(key)) continue;
+      if (readyBrokers.includes(leader) || muted) continue;
       const retrying = first.attempts > 0;
       const waited = now - (retrying ? first.lastAttemptMicros : first.createdMicros);
       const backingOff = retrying && waited < retryBackoffMicros;
       const timeToWait = retrying ? retryBackoffMicros : lingerMicros;
       const full = queue.length > 1 || first.isFull(batchSizeBytes);
       const sendable = full || waited >= timeToWait || exhausted;
-      if (sendable && !backingOff) ready.add(leader);
+      if (sendable && !backingOff) readyBrokers.push(leader);
       else next = Math.min(next, Math.max(timeToWait - waited, 0));
     }
-    return { readyBrokers: [...ready], nextReadyCheckMicros: next, unknownLeader };
+    return { readyBrokers, nextReadyCheckMicros: next, unknownLeader };
   }
 
   /**
@@ -122,20 +137,19 @@ export class RecordAccumulator {
     now: Micros,
     mayDrain: (first: ProducerBatch) => boolean,
   ): ProducerBatch[] {
-    const keys: string[] = [];
-    for (const [key, queue] of this.queues) if (queue.length > 0 && leaderOf(queue[0]!.tp) === broker) keys.push(key);
-    if (keys.length === 0) return [];
-    const start = (this.drainIndex.get(broker) ?? 0) % keys.length;
+    const led: PartitionQueue[] = [];
+    for (const queue of this.partitionQueues) if (queue.batches.length > 0 && leaderOf(queue.batches[0]!.tp) === broker) led.push(queue);
+    if (led.length === 0) return [];
+    const start = (this.drainIndex.get(broker) ?? 0) % led.length;
     const drained: ProducerBatch[] = [];
     let size = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[(start + i) % keys.length]!;
-      if (this.muted.has(key)) continue;
-      const queue = this.queues.get(key)!;
+    for (let i = 0; i < led.length; i++) {
+      const { batches: queue, muted } = led[(start + i) % led.length]!;
+      if (muted) continue;
       const first = queue[0]!;
       if (first.attempts > 0 && now - first.lastAttemptMicros < this.options.retryBackoffMicros) continue;
       if (size + first.sizeBytes > this.options.maxRequestSizeBytes && drained.length > 0) {
-        this.drainIndex.set(broker, (start + i) % keys.length);
+        this.drainIndex.set(broker, (start + i) % led.length);
         return drained;
       }
       if (!mayDrain(first)) continue;
@@ -155,7 +169,7 @@ export class RecordAccumulator {
   reenqueue(batch: ProducerBatch, now: Micros): void {
     batch.attempts++;
     batch.lastAttemptMicros = now;
-    const queue = this.queueOf(batch.tp, batch.key);
+    const queue = this.queueOf(batch.tp, batch.key).batches;
     let at = 0;
     if (batch.hasSequence) {
       while (at < queue.length && queue[at]!.hasSequence && queue[at]!.baseSequence < batch.baseSequence) at++;
@@ -163,12 +177,13 @@ export class RecordAccumulator {
     queue.splice(at, 0, batch);
   }
 
+  /** No batch of the partition `key` is drained until unmuted (max.in.flight.requests.per.connection=1). */
   mute(key: string): void {
-    this.muted.add(key);
+    this.queues.get(key)!.muted = true;
   }
 
   unmute(key: string): void {
-    this.muted.delete(key);
+    this.queues.get(key)!.muted = false;
   }
 
   // ---- delivery timeout ------------------------------------------------------------------
@@ -176,7 +191,7 @@ export class RecordAccumulator {
   /** Removes and returns the queued batches whose delivery.timeout.ms has passed. */
   takeExpired(now: Micros): ProducerBatch[] {
     const expired: ProducerBatch[] = [];
-    for (const queue of this.queues.values()) {
+    for (const { batches: queue } of this.partitionQueues) {
       for (let i = 0; i < queue.length; ) {
         if (queue[i]!.hasReachedDeliveryTimeout(this.options.deliveryTimeoutMicros, now)) {
           expired.push(queue.splice(i, 1)[0]!);
@@ -189,7 +204,7 @@ export class RecordAccumulator {
   /** The earliest time a queued batch reaches its delivery timeout (Infinity: nothing queued). */
   nextExpiryMicros(): Micros {
     let earliest = Infinity;
-    for (const queue of this.queues.values()) {
+    for (const { batches: queue } of this.partitionQueues) {
       for (const b of queue) earliest = Math.min(earliest, b.createdMicros + this.options.deliveryTimeoutMicros);
     }
     return earliest;
@@ -197,6 +212,6 @@ export class RecordAccumulator {
 
   /** Every queued batch, for the producer-id reset (which renumbers them) and for tests. */
   *queued(): IterableIterator<ProducerBatch> {
-    for (const queue of this.queues.values()) yield* queue;
+    for (const queue of this.partitionQueues) yield* queue.batches;
   }
 }

@@ -222,8 +222,15 @@ export class Sender {
 
   private expireBatches(now: Micros): void {
     for (const b of this.accumulator.takeExpired(now)) this.failBatch(b, "DELIVERY_TIMEOUT");
-    for (const b of [...this.inFlightBatches]) {
+    // Found first and failed after, in the set's order: failing runs callbacks. Most runs find none.
+    let expired: ProducerBatch[] | null = null;
+    for (const b of this.inFlightBatches) {
       if (b.done || !b.hasReachedDeliveryTimeout(this.options.deliveryTimeoutMicros, now)) continue;
+      (expired ??= []).push(b);
+    }
+    if (expired === null) return;
+    for (const b of expired) {
+      if (b.done) continue;
       // Its request is still out: the broker may append it yet, and its answer is then ignored.
       b.mayHaveWritten = true;
       this.failBatch(b, "DELIVERY_TIMEOUT");
