@@ -20,12 +20,20 @@ const STRIDE = 3;
 export class RecordSet {
   static readonly EMPTY = new RecordSet([], null, null);
 
+  /**
+   * How many records. A field, not numbers.length / 3: readers ask it of every batch they
+   * walk (offsets, committed logs), and the set is at hand where its array may not be in cache.
+   */
+  readonly length: number;
+
   private constructor(
     /** valueId, createdAtMicros, sizeBytes of record i at [3i, 3i+1, 3i+2]. */
     private readonly numbers: readonly number[],
     private readonly keys: readonly (string | null)[] | null,
     private readonly payloads: readonly unknown[] | null,
-  ) {}
+  ) {
+    this.length = numbers.length / STRIDE;
+  }
 
   /** The records as a set (copied: the set never aliases the caller's array). */
   static of(records: readonly KafkaRecord[]): RecordSet {
@@ -45,10 +53,6 @@ export class RecordSet {
       if (payloads !== null) payloads[i] = r.payload;
     }
     return new RecordSet(numbers, keys, payloads);
-  }
-
-  get length(): number {
-    return this.numbers.length / STRIDE;
   }
 
   valueIdAt(i: number): number {
