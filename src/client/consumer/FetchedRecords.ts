@@ -1,4 +1,5 @@
 import { recordOffsetOf, type RecordBatch, type TopicPartition } from "../../protocol/records.ts";
+import { ConsumerRecord } from "./ConsumerRecord.ts";
 import type { ConsumedRecord } from "./Fetcher.ts";
 
 /**
@@ -47,13 +48,19 @@ export class FetchedRecords {
   /** Takes the next record. */
   take(): ConsumedRecord {
     const b = this.batches[this.batch]!;
-    const record: ConsumedRecord = {
-      topic: this.tp.topic,
-      partition: this.tp.partition,
-      offset: recordOffsetOf(b, this.index),
-      leaderEpoch: b.partitionLeaderEpoch,
-      record: b.records.at(this.index),
-    };
+    const i = this.index;
+    const records = b.records;
+    const record = new ConsumerRecord(
+      this.tp.topic,
+      this.tp.partition,
+      recordOffsetOf(b, i),
+      b.partitionLeaderEpoch,
+      records.keyAt(i),
+      records.valueIdAt(i),
+      records.sizeBytesAt(i),
+      records.createdAtMicrosAt(i),
+      records.payloadAt(i),
+    );
     this.taken++;
     if (++this.index >= b.records.length) {
       this.batch++;
