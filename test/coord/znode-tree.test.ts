@@ -278,3 +278,25 @@ describe("znode tree: sessions", () => {
     expect(Object.isFrozen(snapshot.nodes.get("/a"))).toBe(true);
   });
 });
+
+describe("members applying the same commits", () => {
+  const create = (path: string): Txn => ({ kind: "ops", sessionId: S1, ops: [{ op: "create", path, data: "", ephemeral: false, sequential: false }], multi: false });
+  const withSession = applyTxn(EMPTY_TREE, makeZxid(1, 1), { kind: "createSession", sessionId: S1, timeoutMicros: 10_000_000 }).state;
+
+  it("a second member applying the very proposal the first applied shares its outcome and, from then on, its state", () => {
+    const proposal = create("/a");
+    const first = applyTxn(withSession, makeZxid(1, 2), proposal);
+    const second = applyTxn(withSession, makeZxid(1, 2), proposal);
+    expect(second).toBe(first);
+    expect(second.state.nodes.has("/a")).toBe(true);
+  });
+
+  it("a member that applies a different transaction under the same zxid gets its own outcome, so a divergence stays visible", () => {
+    const first = applyTxn(withSession, makeZxid(1, 2), create("/a"));
+    const other = applyTxn(withSession, makeZxid(1, 2), create("/b"));
+    expect(other).not.toBe(first);
+    expect(other.state.nodes.has("/b")).toBe(true);
+    expect(other.state.nodes.has("/a")).toBe(false);
+    expect(first.state.nodes.has("/a")).toBe(true);
+  });
+});
