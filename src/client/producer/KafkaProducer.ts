@@ -84,7 +84,10 @@ export class KafkaProducer {
   private blockedOnMemory = false;
   private blockTimer: EventHandle = -1;
   private closed = false;
-  private lastLayout: (TopicLayout & { readonly topic: string }) | null = null;
+  /** The layout of the topic last sent to, as of metadata version `version` (see layoutOf). */
+  private lastLayout: (TopicLayout & { readonly topic: string; readonly version: number }) | null = null;
+  /** The topic last given to metadata.addTopic: a run of sends to one topic adds it once (topics are never dropped). */
+  private lastTopicAdded: string | null = null;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -153,7 +156,10 @@ export class KafkaProducer {
     if (batchBytes > this.options.maxRequestSizeBytes || batchBytes > this.options.bufferMemoryBytes) {
       return this.failSoon(topic, record, "RECORD_TOO_LARGE");
     }
-    this.metadata.addTopic(topic);
+    if (topic !== this.lastTopicAdded) {
+      this.metadata.addTopic(topic);
+      this.lastTopicAdded = topic;
+    }
     if (this.blocked.length > 0 || !this.place(topic, record)) this.block({ topic, record, deadlineMicros: now + this.options.maxBlockMicros });
   }
 
@@ -182,13 +188,12 @@ export class KafkaProducer {
 
   /** Partitions the record and appends it; false when it must wait (no metadata yet, or no memory). */
   private place(topic: string, record: PendingRecord): boolean {
-    const partitionCount = this.metadata.partitionCount(topic);
-    if (partitionCount === undefined) {
+    const layout = this.layoutOf(topic);
+    if (layout === null) {
       // Kafka's waitOnMetadata: keep asking (within the back-off) until max.block.ms.
       this.metadata.requestUpdate();
       return false;
     }
-    const layout = this.layoutOf(topic, partitionCount);
     const key = record.key;
     let partition = this.partitioner.partition(topic, key, layout);
     if (this.accumulator.tryAppend(topic, partition, record)) return true;
@@ -210,14 +215,17 @@ export class KafkaProducer {
   }
 
   /**
-   * The topic's layout for the partitioner, made again only when the metadata changed (an
-   * update replaces the array of available partitions): not an object per send.
+   * The topic's layout for the partitioner (null before its metadata arrived). Kept for the
+   * last topic until the metadata's version moves (only an applied answer changes a known
+   * topic's partitions): a send to the same topic makes no object and no metadata lookup.
    */
-  private layoutOf(topic: string, partitionCount: number): TopicLayout {
-    const available = this.metadata.availablePartitions(topic);
+  private layoutOf(topic: string): TopicLayout | null {
+    const version = this.metadata.version;
     const last = this.lastLayout;
-    if (last !== null && last.topic === topic && last.partitionCount === partitionCount && last.available === available) return last;
-    const layout = { topic, partitionCount, available };
+    if (last !== null && last.topic === topic && last.version === version) return last;
+    const partitionCount = this.metadata.partitionCount(topic);
+    if (partitionCount === undefined) return null;
+    const layout = { topic, version, partitionCount, available: this.metadata.availablePartitions(topic) };
     this.lastLayout = layout;
     return layout;
   }

@@ -44,13 +44,20 @@ export class RecordAccumulator {
   private readonly queues = new Map<string, PartitionQueue>();
   /** The same queues by topic and partition number: the per-record append builds no key string. */
   private readonly queuesByTopic = new Map<string, PartitionQueue[]>();
+  /** The queues of the topic last appended to: a run of sends to one topic looks it up once. */
+  private lastTopic: string | null = null;
+  private lastTopicQueues: PartitionQueue[] | undefined = undefined;
   private readonly drainIndex = new Map<number, number>();
 
   constructor(private readonly options: AccumulatorOptions) {}
 
   /** Appends to the open batch at the tail of the partition's queue; false when a new batch is needed. */
   tryAppend(topic: string, partition: number, record: PendingRecord): boolean {
-    const batches = this.queuesByTopic.get(topic)?.[partition]?.batches;
+    if (topic !== this.lastTopic) {
+      this.lastTopic = topic;
+      this.lastTopicQueues = this.queuesByTopic.get(topic);
+    }
+    const batches = this.lastTopicQueues?.[partition]?.batches;
     const last = batches?.[batches.length - 1];
     return last !== undefined && last.tryAppend(record, this.options.batchSizeBytes);
   }
@@ -77,7 +84,10 @@ export class RecordAccumulator {
       this.queues.set(key, queue);
       this.partitionQueues.push(queue);
       let ofTopic = this.queuesByTopic.get(tp.topic);
-      if (!ofTopic) this.queuesByTopic.set(tp.topic, (ofTopic = []));
+      if (!ofTopic) {
+        this.queuesByTopic.set(tp.topic, (ofTopic = []));
+        this.lastTopic = null; // it may have remembered this topic as having no queues
+      }
       ofTopic[tp.partition] = queue;
     }
     return queue;
