@@ -5,14 +5,24 @@ import type { ConsumedRecord } from "../client/consumer/Fetcher.ts";
 import type { History } from "../check/history/index.ts";
 
 /**
+ * The node's process id in the history, interned at its first recorded send or poll (as the
+ * name was before, so ids keep the order of first appearance) and kept from then on.
+ */
+function processIdOf(ctx: NodeContext, history: History): () => number {
+  let id = -1;
+  return () => (id >= 0 ? id : (id = history.processId(ctx.name)));
+}
+
+/**
  * Observers for one client node that feed both a run's ledgers and its history. The
  * client's own node context gives the time; the node's name is the history's process.
  */
 export function recordingProducerObserver(ctx: NodeContext, ledger: ProducerObserver, history: History, after?: () => void): ProducerObserver {
+  const processId = processIdOf(ctx, history);
   return {
     sent: (record, topic) => {
       ledger.sent?.(record, topic);
-      history.sendInvoked(ctx.name, ctx.now, topic, record.key, record.valueId);
+      history.sendInvokedBy(processId(), ctx.now, topic, record.key, record.valueId);
     },
     acknowledged: (record, topic, partition, offset, latency) => {
       ledger.acknowledged?.(record, topic, partition, offset, latency);
@@ -26,18 +36,24 @@ export function recordingProducerObserver(ctx: NodeContext, ledger: ProducerObse
   };
 }
 
+/** Records a poll by the node (a simple consumer's, or a group member's through its observer). */
 export function recordPoll(ctx: NodeContext, history: History, records: readonly ConsumedRecord[]): void {
+  recordPollBy(history.processId(ctx.name), ctx.now, history, records);
+}
+
+function recordPollBy(processId: number, atMicros: number, history: History, records: readonly ConsumedRecord[]): void {
   // Record by record: no copy of the records for the history.
-  history.pollStarted(ctx.name, ctx.now);
+  history.pollStartedBy(processId, atMicros);
   for (const r of records) history.polledRecord(r.topic, r.partition, r.offset, r.record.valueId);
 }
 
 export function recordingGroupObserver(ctx: NodeContext, ledger: GroupConsumerObserver, history: History, group: string): GroupConsumerObserver {
+  const processId = processIdOf(ctx, history);
   return {
     ...ledger,
     polled: (records, generation, member, at) => {
       ledger.polled?.(records, generation, member, at);
-      recordPoll(ctx, history, records);
+      recordPollBy(processId(), ctx.now, history, records);
     },
     partitionsAssigned: (partitions, generation, member, startedMicros, at) => {
       ledger.partitionsAssigned?.(partitions, generation, member, startedMicros, at);

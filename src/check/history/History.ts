@@ -54,9 +54,24 @@ export class History {
 
   // ---- recording ----
 
+  /**
+   * The id of a process name, interned on first sight (ids go by first appearance). A
+   * recorder that keeps it calls the `...By` methods with it: several producers and
+   * consumers record in turn, so a lookup by name per operation mostly missed the
+   * interner's memory of the last name and cost a Map lookup.
+   */
+  processId(process: string): number {
+    return this.processes.intern(process);
+  }
+
   /** A producer's send() accepted the record (Jepsen's invoke of [:send k v]). */
   sendInvoked(process: string, atMicros: number, topic: string, key: string | null, valueId: number): void {
-    this.sends.invoke(this.processes.intern(process), atMicros, this.topics.intern(topic), key === null ? 0 : this.keys.intern(key) + 1, valueId);
+    this.sendInvokedBy(this.processes.intern(process), atMicros, topic, key, valueId);
+  }
+
+  /** `sendInvoked` by a process id (see `processId`). */
+  sendInvokedBy(processId: number, atMicros: number, topic: string, key: string | null, valueId: number): void {
+    this.sends.invoke(processId, atMicros, this.topics.intern(topic), key === null ? 0 : this.keys.intern(key) + 1, valueId);
     this.ops.append(OpKind.sendInvoke);
   }
 
@@ -86,7 +101,12 @@ export class History {
 
   /** `polled` one record at a time, without an array of records: the poll, then each record it returned. */
   pollStarted(process: string, atMicros: number): void {
-    this.polls.startPoll(this.processes.intern(process), atMicros);
+    this.pollStartedBy(this.processes.intern(process), atMicros);
+  }
+
+  /** `pollStarted` by a process id (see `processId`). */
+  pollStartedBy(processId: number, atMicros: number): void {
+    this.polls.startPoll(processId, atMicros);
     this.ops.append(OpKind.pollInvoke);
     this.ops.append(OpKind.pollOk);
   }

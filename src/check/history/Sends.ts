@@ -7,16 +7,20 @@ export const PENDING = 0;
 export const OK = 1;
 export const FAIL = 2;
 export const INFO = 3;
+/** How many kinds of ending there are: the outcome column's multiplier for the topic-partition. */
+const OUTCOMES = 4;
 
 /**
- * A history's sends, one row each in invoke order, in packed columns (about 13 bytes a
+ * A history's sends, one row each in invoke order, in packed columns (about 12 bytes a
  * send on a steady load). Each column is coded so that neighbouring rows hold close numbers:
  * - a value id as its distance from its producer's first value id (the workload's ids are
  *   the producer's index times a billion plus a sequence, so rows of several producers
  *   stay within a few thousand of each other);
  * - the completion time as the latency since the invoke (a few milliseconds), unless that
  *   would not read back exactly (then kept aside, whole);
- * - the topic-partition, offset and latency are blank until the completion sets them.
+ * - how the send ended and its topic-partition share a column (`outcome`: completion +
+ *   4 * topic-partition id, one byte with a dozen partitions), set with the offset and the
+ *   latency at the completion (blank until then).
  */
 export class Sends {
   private readonly process = new PackedColumn();
@@ -25,8 +29,8 @@ export class Sends {
   private readonly key = new PackedColumn();
   private readonly valueIdFromFirst = new PackedColumn();
   private readonly invokedAt = new PackedColumn();
-  private readonly completion = new PackedColumn();
-  private readonly topicPartition = new PackedColumn();
+  /** completion + OUTCOMES * topic-partition id (PENDING, 0, while pending). */
+  private readonly outcome = new PackedColumn();
   private readonly offset = new PackedColumn();
   private readonly latency = new PackedColumn();
   /** Completion times whose latency would not read back exactly (non-integer times): row to time. */
@@ -66,8 +70,7 @@ export class Sends {
     this.key.push(keyId);
     this.valueIdFromFirst.push(valueId - first);
     this.invokedAt.push(atMicros);
-    this.completion.push(PENDING);
-    this.topicPartition.pushBlank();
+    this.outcome.push(PENDING);
     this.offset.pushBlank();
     this.latency.pushBlank();
     return row;
@@ -82,8 +85,8 @@ export class Sends {
 
   /** Records how send `row` (just taken from the pending sends) ended. */
   complete(row: number, atMicros: number, completion: number, topicPartitionId: number, offset: number): void {
-    this.completion.set(row, completion);
-    this.topicPartition.set(row, topicPartitionId);
+    assert(topicPartitionId >= 0 && completion !== PENDING, () => `history: send ${row} completed as ${completion} in topic-partition ${topicPartitionId}`);
+    this.outcome.set(row, completion + OUTCOMES * topicPartitionId);
     this.offset.set(row, offset);
     const invokedAt = this.invokedAt.get(row);
     const latency = atMicros - invokedAt;
@@ -124,19 +127,20 @@ export class Sends {
     return this.invokedAt.get(row);
   }
   completionOf(row: number): number {
-    return this.completion.get(row);
+    return this.outcome.get(row) % OUTCOMES;
   }
   /** -1 while pending. */
   topicPartitionId(row: number): number {
-    return this.completion.get(row) === PENDING ? -1 : this.topicPartition.get(row);
+    const outcome = this.outcome.get(row);
+    return outcome === PENDING ? -1 : Math.floor(outcome / OUTCOMES);
   }
   /** -1 when not known (not acknowledged, or acks=0). */
   offsetOf(row: number): number {
-    return this.completion.get(row) === OK ? this.offset.get(row) : -1;
+    return this.completionOf(row) === OK ? this.offset.get(row) : -1;
   }
   /** -1 while pending. */
   completedAtMicros(row: number): number {
-    if (this.completion.get(row) === PENDING) return -1;
+    if (this.outcome.get(row) === PENDING) return -1;
     const aside = this.completedAtAside.size > 0 ? this.completedAtAside.get(row) : undefined;
     return aside ?? this.invokedAt.get(row) + this.latency.get(row);
   }

@@ -12,15 +12,13 @@ const PARTITION_SPAN = 1 << 20;
  * that no poll ever reads.
  */
 export class TopicPartitions {
-  /** Keyed by topic id * PARTITION_SPAN + partition + 1: a number, no string per record. */
-  private readonly ids = new Map<number, number>();
+  /** Ids by topic id, then by partition + 1: arrays, no string or Map lookup per record (acknowledgements of many partitions interleave). */
+  private readonly ids: number[][] = [];
   private readonly topicIds: number[] = [];
   private readonly partitions: number[] = [];
-  // The last topic and topic-partition interned: records come in runs of one partition.
+  // The last topic interned: records come in runs of one topic.
   private lastTopic = "";
   private lastTopicId = -1;
-  private lastKey = -1;
-  private lastId = -1;
 
   constructor(private readonly topics: Interner) {}
 
@@ -35,16 +33,11 @@ export class TopicPartitions {
   /** `intern` for a topic already interned, by its id. */
   internById(topicId: number, partition: number): number {
     assert(Number.isInteger(partition) && partition >= -1 && partition < PARTITION_SPAN - 1, () => `history: partition ${partition} out of range`);
-    const key = topicId * PARTITION_SPAN + partition + 1;
-    if (key === this.lastKey) return this.lastId;
-    const known = this.ids.get(key);
-    if (known !== undefined) {
-      this.lastKey = key;
-      this.lastId = known;
-      return known;
-    }
+    const byPartition = (this.ids[topicId] ??= []);
+    const known = byPartition[partition + 1];
+    if (known !== undefined) return known;
     const id = this.partitions.length;
-    this.ids.set(key, id);
+    byPartition[partition + 1] = id;
     this.topicIds.push(topicId);
     this.partitions.push(partition);
     return id;
