@@ -55,6 +55,26 @@ export class RecordSet {
     return new RecordSet(numbers, keys, payloads);
   }
 
+  /**
+   * A set from records kept as numbers (valueId, createdAtMicros, sizeBytes of each record
+   * in turn, the set's own layout) and keys (null: all keyless), as a producer's batch keeps
+   * them; copied, into arrays of the same kinds as `of` makes (so readers see one kind).
+   */
+  static fromNumbers(numbers: readonly number[], keys: readonly (string | null)[] | null): RecordSet {
+    if (numbers.length === 0) return RecordSet.EMPTY;
+    assert(numbers.length % STRIDE === 0, () => `${numbers.length} numbers for records of ${STRIDE}`);
+    const count = numbers.length / STRIDE;
+    assert(keys === null || keys.length === count, () => `${keys!.length} keys for ${count} records`);
+    const copy: number[] = new Array<number>(numbers.length);
+    for (let i = 0; i < numbers.length; i++) copy[i] = numbers[i]!;
+    let keysCopy: (string | null)[] | null = null;
+    if (keys !== null) {
+      keysCopy = new Array<string | null>(count).fill(null);
+      for (let i = 0; i < count; i++) keysCopy[i] = keys[i]!;
+    }
+    return new RecordSet(copy, keysCopy, null);
+  }
+
   valueIdAt(i: number): number {
     return this.numbers[i * STRIDE]!;
   }

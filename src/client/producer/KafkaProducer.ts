@@ -280,10 +280,10 @@ export class KafkaProducer {
     batch.done = true;
     this.pool.release(batch.reservedBytes);
     const { topic, partition } = batch.tp;
-    const records = batch.records;
-    for (let i = 0; i < records.length; i++) {
-      if (failure !== null) this.finishRecord(topic, partition, records[i]!, failure);
-      else this.finishRecord(topic, partition, records[i]!, baseOffset < 0 ? -1 : baseOffset + i);
+    const count = batch.recordCount;
+    for (let i = 0; i < count; i++) {
+      if (failure !== null) this.finishRecord(topic, partition, batch.recordAt(i), failure);
+      else this.finishRecord(topic, partition, batch.recordAt(i), baseOffset < 0 ? -1 : baseOffset + i);
     }
     this.unblock();
   }

@@ -29,8 +29,8 @@ export type ProduceResult =
 export type ProduceCallback = (result: ProduceResult) => void;
 
 /**
- * A record sent and not yet completed, with what its completion needs: the record the
- * observer and the produce request see, and the callback, in one object per send.
+ * A record with its callback, as send() makes it and as a batch hands its records back at
+ * completion (a new object then: see ProducerBatch). What the observer is given.
  *
  * A class, not an object literal, for V8's sake: a literal shares its hidden class with every
  * other literal of the same keys (RecordSet.at's records, the broker's internal records),
@@ -49,13 +49,27 @@ export class PendingRecord implements KafkaRecord {
   ) {}
 }
 
+/** Numbers a batch keeps per record: value id, send time, size (RecordSet.fromNumbers' layout). */
+const STRIDE = 3;
+
 /**
  * A batch of records for one partition as the producer holds it (Kafka's ProducerBatch):
  * open for appends until first drained, then sent, maybe re-enqueued and sent again with
  * the same producer id and sequence, until it completes once, successfully or not.
+ *
+ * The records are kept as columns, not as the objects send() made: those die young, and
+ * completion reads the batch's few arrays in order rather than objects made milliseconds
+ * earlier and scattered (or moved) by the collector since; the first send copies the
+ * numbers whole into the RecordSet. `recordAt` makes a record object again.
  */
 export class ProducerBatch {
-  readonly records: PendingRecord[] = [];
+  /** Value id, send time and size of record i at [3i, 3i+1, 3i+2]. */
+  private readonly numbers: number[] = [];
+  /** The records' keys, from the first record with one (null until then: all keyless). */
+  private keys: (string | null)[] | null = null;
+  /** The records' callbacks, from the first record with one. */
+  private callbacks: (ProduceCallback | undefined)[] | null = null;
+  private count = 0;
   sizeBytes = BATCH_OVERHEAD_BYTES;
   /** No more appends: the batch has been drained once. */
   closed = false;
@@ -86,7 +100,7 @@ export class ProducerBatch {
   }
 
   get recordCount(): number {
-    return this.records.length;
+    return this.count;
   }
 
   get hasSequence(): boolean {
@@ -94,16 +108,33 @@ export class ProducerBatch {
   }
 
   get lastSequence(): number {
-    return this.baseSequence + this.records.length - 1;
+    return this.baseSequence + this.count - 1;
   }
 
   /** Appends if the batch is open and the record fits in batch.size (a first record always fits). */
   tryAppend(record: PendingRecord, batchSizeBytes: number): boolean {
     if (this.closed) return false;
-    if (this.records.length > 0 && this.sizeBytes + record.sizeBytes > batchSizeBytes) return false;
-    this.records.push(record);
+    if (this.count > 0 && this.sizeBytes + record.sizeBytes > batchSizeBytes) return false;
+    const i = this.count++;
+    this.numbers.push(record.valueId, record.createdAtMicros, record.sizeBytes);
+    if (record.key !== null && this.keys === null) this.keys = new Array<string | null>(i).fill(null);
+    if (this.keys !== null) this.keys.push(record.key);
+    if (record.callback !== undefined && this.callbacks === null) this.callbacks = new Array<ProduceCallback | undefined>(i).fill(undefined);
+    if (this.callbacks !== null) this.callbacks.push(record.callback);
     this.sizeBytes += record.sizeBytes;
     return true;
+  }
+
+  /** Record i with its callback, as a new object. */
+  recordAt(i: number): PendingRecord {
+    const at = i * STRIDE;
+    return new PendingRecord(
+      this.keys === null ? null : this.keys[i]!,
+      this.numbers[at]!,
+      this.numbers[at + 2]!,
+      this.numbers[at + 1]!,
+      this.callbacks === null ? undefined : this.callbacks[i],
+    );
   }
 
   isFull(batchSizeBytes: number): boolean {
@@ -134,7 +165,7 @@ export class ProducerBatch {
 
   toWire(): WireBatch {
     assert(this.closed, `batch for ${this.key} sent while open`);
-    this.recordSet ??= RecordSet.of(this.records);
+    this.recordSet ??= RecordSet.fromNumbers(this.numbers, this.keys);
     return {
       records: this.recordSet,
       producerId: this.producerId,
