@@ -1,86 +1,161 @@
+import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
+import { PendingTable } from "./PendingTable.ts";
+
+const FIRST_CAPACITY = 64;
+
 /**
- * Sends in flight: value id to send row, as an open-addressing hash table (linear probing,
- * deletion by backward shift) over typed arrays. A Map keyed by the workload's value ids
- * (above 2^31, so boxed numbers) cost several percent of a whole run: every send is added
- * and removed once. Holds only what producers have in flight, so it stays small.
+ * One producer's sends in flight, by sequence (value id - the producer's base): a ring of
+ * send rows (row + 1; 0 where not pending) over the window `lo` .. `lo + span - 1`.
+ */
+interface Lane {
+  lo: number;
+  span: number;
+  /** The ring index of `lo`. */
+  head: number;
+  /** Pending sends in the window. */
+  count: number;
+  rows: Int32Array;
+}
+
+/**
+ * Sends in flight: value id to send row. Every send is added and removed once, and while a
+ * partition has no leader thousands wait at once, so a hash table over them is large and
+ * each add and removal a cache miss (about 2% of a fuzz seed). The workload's value ids
+ * are `producer * VALUES_PER_PRODUCER + sequence`, a producer sends them in order and they
+ * complete nearly in order: each producer gets a window of consecutive sequences (a ring
+ * of rows, its start moving on as the oldest complete), so neighbouring sends sit side by
+ * side. A send older than its producer's window, one whose id does not follow the pattern,
+ * or one pushed out of a sparse window (a send stuck while many after it completed) goes to
+ * a hash table (PendingTable). A window grows only while at least half of it is pending.
  */
 export class PendingSends {
-  private keys = new Float64Array(64);
-  /** Row + 1 at each slot; 0 marks an empty slot. */
-  private rows = new Int32Array(64);
-  private count = 0;
+  private readonly lanes = new Map<number, Lane>();
+  private lastBucket = NaN;
+  private lastLane: Lane | undefined = undefined;
+  private readonly others = new PendingTable();
+  private inLanes = 0;
 
   get size(): number {
-    return this.count;
+    return this.inLanes + this.others.size;
   }
 
-  /** Bytes held by the table (used and free slots). */
+  /** Bytes held by the windows and the table (used and free slots). */
   get capacityBytes(): number {
-    return this.keys.byteLength + this.rows.byteLength;
+    let bytes = this.others.capacityBytes;
+    for (const lane of this.lanes.values()) bytes += lane.rows.byteLength;
+    return bytes;
   }
 
   /** The row of `valueId`, -1 when it is not pending. */
   get(valueId: number): number {
-    const mask = this.keys.length - 1;
-    for (let slot = hash(valueId) & mask; ; slot = (slot + 1) & mask) {
-      const row = this.rows[slot]!;
-      if (row === 0) return -1;
-      if (this.keys[slot] === valueId) return row - 1;
+    const bucket = Math.floor(valueId / VALUES_PER_PRODUCER);
+    const lane = Number.isSafeInteger(valueId) ? this.lane(bucket) : undefined;
+    if (lane !== undefined) {
+      const offset = valueId - bucket * VALUES_PER_PRODUCER - lane.lo;
+      if (offset >= 0 && offset < lane.span) {
+        const stored = lane.rows[(lane.head + offset) & (lane.rows.length - 1)]!;
+        return stored - 1;
+      }
     }
+    return this.others.get(valueId);
   }
 
   /** Adds `valueId` at `row`; false (and nothing added) when it is pending already. */
   add(valueId: number, row: number): boolean {
-    if (2 * (this.count + 1) > this.keys.length) this.resize(this.keys.length * 2);
-    const mask = this.keys.length - 1;
-    let slot = hash(valueId) & mask;
-    for (; this.rows[slot] !== 0; slot = (slot + 1) & mask) if (this.keys[slot] === valueId) return false;
-    this.keys[slot] = valueId;
-    this.rows[slot] = row + 1;
-    this.count++;
+    if (!Number.isSafeInteger(valueId)) return this.others.add(valueId, row);
+    const bucket = Math.floor(valueId / VALUES_PER_PRODUCER);
+    const sequence = valueId - bucket * VALUES_PER_PRODUCER;
+    let lane = this.lane(bucket);
+    if (lane === undefined) {
+      lane = { lo: sequence, span: 0, head: 0, count: 0, rows: new Int32Array(FIRST_CAPACITY) };
+      this.lanes.set(bucket, lane);
+      this.lastBucket = bucket;
+      this.lastLane = lane;
+    }
+    // Every send below the window's start is in the table (see moveOn).
+    if (sequence < lane.lo) return this.others.add(valueId, row);
+    let offset = sequence - lane.lo;
+    if (offset >= lane.rows.length) offset = this.makeRoom(lane, bucket, sequence);
+    const slot = (lane.head + offset) & (lane.rows.length - 1);
+    if (offset < lane.span && lane.rows[slot] !== 0) return false;
+    lane.rows[slot] = row + 1;
+    if (offset >= lane.span) lane.span = offset + 1;
+    lane.count++;
+    this.inLanes++;
     return true;
   }
 
   /** Removes `valueId`; returns its row, -1 when it was not pending. */
   take(valueId: number): number {
-    const mask = this.keys.length - 1;
-    let slot = hash(valueId) & mask;
-    while (true) {
-      if (this.rows[slot] === 0) return -1;
-      if (this.keys[slot] === valueId) break;
-      slot = (slot + 1) & mask;
-    }
-    const row = this.rows[slot]! - 1;
-    this.count--;
-    // Backward shift: move later entries of the probe chain into the hole, so no tombstones.
-    let hole = slot;
-    for (let next = (hole + 1) & mask; this.rows[next] !== 0; next = (next + 1) & mask) {
-      const home = hash(this.keys[next]!) & mask;
-      // The entry at `next` may move to the hole unless its home lies cyclically in (hole, next].
-      if (((next - home) & mask) >= ((next - hole) & mask)) {
-        this.keys[hole] = this.keys[next]!;
-        this.rows[hole] = this.rows[next]!;
-        hole = next;
+    const bucket = Math.floor(valueId / VALUES_PER_PRODUCER);
+    const lane = Number.isSafeInteger(valueId) ? this.lane(bucket) : undefined;
+    if (lane !== undefined) {
+      const offset = valueId - bucket * VALUES_PER_PRODUCER - lane.lo;
+      if (offset >= 0 && offset < lane.span) {
+        const mask = lane.rows.length - 1;
+        const slot = (lane.head + offset) & mask;
+        const stored = lane.rows[slot]!;
+        if (stored === 0) return -1;
+        lane.rows[slot] = 0;
+        lane.count--;
+        this.inLanes--;
+        // The window starts at its oldest pending send.
+        while (lane.span > 0 && lane.rows[lane.head] === 0) {
+          lane.head = (lane.head + 1) & mask;
+          lane.lo++;
+          lane.span--;
+        }
+        return stored - 1;
       }
     }
-    this.rows[hole] = 0;
-    return row;
+    return this.others.take(valueId);
   }
 
-  private resize(capacity: number): void {
-    const keys = this.keys;
-    const rows = this.rows;
-    this.keys = new Float64Array(capacity);
-    this.rows = new Int32Array(capacity);
-    this.count = 0;
-    for (let slot = 0; slot < keys.length; slot++) if (rows[slot] !== 0) this.add(keys[slot]!, rows[slot]! - 1);
+  private lane(bucket: number): Lane | undefined {
+    if (bucket === this.lastBucket) return this.lastLane;
+    const lane = this.lanes.get(bucket);
+    if (lane !== undefined) {
+      this.lastBucket = bucket;
+      this.lastLane = lane;
+    }
+    return lane;
   }
-}
 
-/** Mixes both 32-bit halves of an integer value id. */
-function hash(valueId: number): number {
-  const low = valueId >>> 0;
-  const high = (valueId / 4294967296) | 0;
-  const h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
-  return h ^ (h >>> 15);
+  /**
+   * Makes room in the window for `sequence` (at or past its capacity): a window at least half
+   * pending doubles; a sparser one moves its oldest sends to the table until the sequence
+   * fits. Returns the sequence's offset in the window.
+   */
+  private makeRoom(lane: Lane, bucket: number, sequence: number): number {
+    while ((lane.count + 1) * 2 > lane.rows.length && sequence - lane.lo >= lane.rows.length) this.grow(lane);
+    if (sequence - lane.lo < lane.rows.length) return sequence - lane.lo;
+    const mask = lane.rows.length - 1;
+    const base = bucket * VALUES_PER_PRODUCER;
+    while (lane.span > 0 && sequence - lane.lo >= lane.rows.length) {
+      const stored = lane.rows[lane.head]!;
+      if (stored !== 0) {
+        lane.rows[lane.head] = 0;
+        lane.count--;
+        this.inLanes--;
+        this.others.add(base + lane.lo, stored - 1);
+      }
+      lane.head = (lane.head + 1) & mask;
+      lane.lo++;
+      lane.span--;
+    }
+    // An empty window starts again at the new sequence.
+    if (lane.span === 0) {
+      lane.lo = sequence;
+      lane.head = 0;
+    }
+    return sequence - lane.lo;
+  }
+
+  private grow(lane: Lane): void {
+    const old = lane.rows;
+    const rows = new Int32Array(old.length * 2);
+    for (let i = 0; i < lane.span; i++) rows[i] = old[(lane.head + i) & (old.length - 1)]!;
+    lane.rows = rows;
+    lane.head = 0;
+  }
 }
