@@ -136,14 +136,14 @@ export class ProduceLedger {
 
   private recordAck(valueId: number, topic: string, partition: number, offset: number): void {
     const partitionKey = topic === this.lastTopic && partition === this.lastPartition ? this.lastPartitionKey : this.partitionKeyOf(topic, partition);
-    let row = this.ackedRow.get(valueId);
+    const row = this.ackedRow.get(valueId);
     if (row === -1) {
-      row = this.ackedRow.size;
-      this.ackedRow.set(valueId, row);
+      this.ackedRow.set(valueId, this.ackedRow.size);
       // Rows are made in order (row === length): one chunk at a time, packed (see PackedColumn).
       this.ackedValueIds.push(valueId);
-      this.ackedPartition.pushBlank();
-      this.ackedOffset.pushBlank();
+      this.ackedPartition.push(partitionKey);
+      this.ackedOffset.push(offset);
+      return;
     }
     this.ackedPartition.set(row, partitionKey);
     this.ackedOffset.set(row, offset);
