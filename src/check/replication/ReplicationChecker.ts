@@ -1,7 +1,7 @@
 import type { PartitionLog } from "../../broker/PartitionLog.ts";
 import type { BrokerObserver } from "../../broker/ReplicaManager.ts";
 import { batchNextOffset, recordOffset } from "../../broker/log/storedBatch.ts";
-import type { RecordBatch } from "../../protocol/records.ts";
+import { isCompacted, type RecordBatch } from "../../protocol/records.ts";
 import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
 import type { ViolationSink } from "../Violation.ts";
 
@@ -96,10 +96,18 @@ class PartitionTrack {
     const records = batch.records;
     if (records.length === 0) return;
     this.ensureCapacity(recordOffset(batch, records.length - 1));
-    for (let i = 0; i < records.length; i++) {
-      const o = recordOffset(batch, i);
-      if (o >= from && o < end) this.committed[o] = records.valueIdAt(i);
+    const committed = this.committed;
+    if (isCompacted(batch)) {
+      for (let i = 0; i < records.length; i++) {
+        const o = recordOffset(batch, i);
+        if (o >= from && o < end) committed[o] = records.valueIdAt(i);
+      }
+      return;
     }
+    // A plain batch's records sit at consecutive offsets from its base: only those in [from, end) are visited.
+    const base = batch.baseOffset;
+    const last = Math.min(records.length, end - base);
+    for (let i = Math.max(0, from - base); i < last; i++) committed[base + i] = records.valueIdAt(i);
   }
 
   private ensureCapacity(offset: number): void {
