@@ -1,4 +1,4 @@
-import type { Micros } from "../../../sim/index.ts";
+import { assert, type Micros } from "../../../sim/index.ts";
 import { tpKey, type TopicPartition } from "../../protocol/records.ts";
 import { ProducerBatch, type PendingRecord } from "./ProducerBatch.ts";
 
@@ -72,7 +72,10 @@ export class RecordAccumulator {
     const key = tpKey(tp);
     const batch = new ProducerBatch(tp, key, now, reservedBytes);
     batch.tryAppend(record, this.options.batchSizeBytes);
-    this.queueOf(tp, key).batches.push(batch);
+    const queue = this.queueOf(tp, key).batches;
+    // The expiry scans rely on it (see takeExpired).
+    assert(queue.length === 0 || queue[queue.length - 1]!.createdMicros <= now, () => `batch for ${key} made before the last one`);
+    queue.push(batch);
     return batch;
   }
 
@@ -198,14 +201,26 @@ export class RecordAccumulator {
 
   // ---- delivery timeout ------------------------------------------------------------------
 
-  /** Removes and returns the queued batches whose delivery.timeout.ms has passed. */
+  // A queue holds first the batches put back for a retry (attempts > 0, in any order of
+  // creation), then the batches never drained (attempts 0) in the order they were created:
+  // they are appended at the tail as they are made, drains take from the front, and a retry
+  // goes back before every batch never drained (reenqueue stops at the first batch without a
+  // sequence), all of which were made after it, since they were behind it when it was drained.
+  // So a scan for expired batches stops at the first batch never drained that has not expired:
+  // the rest of the queue was made later. (The sender runs these at every wake-up, and a
+  // partition without a leader can hold thousands of batches.)
+
+  /** Removes and returns the queued batches whose delivery.timeout.ms has passed, in queue order. */
   takeExpired(now: Micros): ProducerBatch[] {
     const expired: ProducerBatch[] = [];
     for (const { batches: queue } of this.partitionQueues) {
       for (let i = 0; i < queue.length; ) {
-        if (queue[i]!.hasReachedDeliveryTimeout(this.options.deliveryTimeoutMicros, now)) {
-          expired.push(queue.splice(i, 1)[0]!);
-        } else i++;
+        const batch = queue[i]!;
+        if (batch.hasReachedDeliveryTimeout(this.options.deliveryTimeoutMicros, now)) {
+          expired.push(batch);
+          queue.splice(i, 1);
+        } else if (batch.attempts === 0) break;
+        else i++;
       }
     }
     return expired;
@@ -215,7 +230,10 @@ export class RecordAccumulator {
   nextExpiryMicros(): Micros {
     let earliest = Infinity;
     for (const { batches: queue } of this.partitionQueues) {
-      for (const b of queue) earliest = Math.min(earliest, b.createdMicros + this.options.deliveryTimeoutMicros);
+      for (const b of queue) {
+        earliest = Math.min(earliest, b.createdMicros + this.options.deliveryTimeoutMicros);
+        if (b.attempts === 0) break;
+      }
     }
     return earliest;
   }
