@@ -14,12 +14,18 @@ interface PartitionOwners {
  * record whose member differs from the partition's owner in its generation is reported
  * (and that member becomes the owner). Records of a partition mostly come in runs of one
  * generation, so the owner of the last generation seen is kept at hand: no Map lookup and
- * no key built per record.
+ * no key built per record; a record with the same owner id as the one before (same topic,
+ * partition, generation and member) is skipped outright.
  */
 export function oneOwnerPerGeneration(stream: ProcessedStream, report: (record: Readonly<ProcessedRecord>, owner: string) => void): void {
   const byTopic: PartitionOwners[][] = [];
   const view = {} as ProcessedRecord;
+  let previousOwner = -1;
   for (let i = 0; i < stream.length; i++) {
+    // The same topic, partition, generation and member as the record before: that member owns it already.
+    const ownerId = stream.ownerAt(i);
+    if (ownerId === previousOwner) continue;
+    previousOwner = ownerId;
     const partitions = (byTopic[stream.topicIdAt(i)] ??= []);
     const partition = stream.partitionAt(i);
     const owners = (partitions[partition] ??= { byGeneration: new Map(), generation: NaN, owner: -1 });
