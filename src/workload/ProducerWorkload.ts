@@ -25,6 +25,9 @@ export interface ProducerLoad {
 /** Value ids: the producer's number in the high digits keeps them unique across the run. */
 export const VALUES_PER_PRODUCER = 1_000_000_000;
 
+/** Up to this many keys, a workload makes each key's name once and sends that string again. */
+const MAX_CACHED_KEY_NAMES = 65_536;
+
 /**
  * A load generator driving one Kafka producer: records at a constant or Poisson rate,
  * keyless or keyed (uniformly or Zipf-skewed), each with a value id unique in the run so
@@ -34,6 +37,12 @@ export class ProducerWorkload implements Process {
   readonly producer: KafkaProducer;
   private sequence = 0;
   private readonly pickKey: KeyPicker | null;
+  /**
+   * Key names by key number, each made at its first send: a keyed load sends the same few
+   * names again and again, and one string per name also keeps its hash (computed once) for
+   * the maps that look keys up (the history's key table). Null: too many keys to keep.
+   */
+  private readonly keyNames: (string | undefined)[] | null;
   private readonly maxRate: MaxRateLoop | null;
 
   constructor(
@@ -46,6 +55,7 @@ export class ProducerWorkload implements Process {
   ) {
     this.producer = new KafkaProducer(ctx, options, { observer });
     this.pickKey = load.keys === null ? null : keyPicker(load.keys, load.keyDistribution ?? UNIFORM_KEYS);
+    this.keyNames = load.keys !== null && load.keys <= MAX_CACHED_KEY_NAMES ? new Array<string | undefined>(load.keys) : null;
     this.maxRate = load.ratePerSec === Infinity ? new MaxRateLoop(ctx, this.producer, load.stopAtMicros, () => this.sendOne()) : null;
   }
 
@@ -77,8 +87,13 @@ export class ProducerWorkload implements Process {
   };
 
   private sendOne(): void {
-    const key = this.pickKey === null ? null : `key-${this.pickKey(this.ctx.random)}`;
+    const key = this.pickKey === null ? null : this.keyName(this.pickKey(this.ctx.random));
     const valueId = this.index * VALUES_PER_PRODUCER + this.sequence++;
     this.producer.sendRecord(this.load.topic, key, valueId, this.load.messageSizeBytes, this.maxRate?.completed);
+  }
+
+  private keyName(n: number): string {
+    if (this.keyNames === null) return `key-${n}`;
+    return (this.keyNames[n] ??= `key-${n}`);
   }
 }
