@@ -1,3 +1,5 @@
+import { assert } from "../../sim/index.ts";
+
 /**
  * A growable column of numbers stored in fixed-size chunks, each chunk as small integers
  * relative to a base (frame-of-reference coding): the history and ledger columns hold times, offsets,
@@ -62,6 +64,26 @@ export class PackedColumn {
   get(index: number): number {
     const c = index >>> CHUNK_BITS;
     return this.chunks[c]![index & CHUNK_MASK]! + this.bases[c]!;
+  }
+
+  /**
+   * Copies rows `from` .. `from + count - 1` into `into` from its start: a pass over a whole
+   * column a stretch at a time (a loop per chunk) instead of a call per row, which matters
+   * most for passes that run once a run, before the optimising compiler has seen them.
+   */
+  readInto(from: number, count: number, into: Float64Array): void {
+    assert(from >= 0 && from + count <= this.size && count <= into.length, () => `PackedColumn.readInto: rows ${from} + ${count} of ${this.size}`);
+    let done = 0;
+    while (done < count) {
+      const index = from + done;
+      const c = index >>> CHUNK_BITS;
+      const start = index & CHUNK_MASK;
+      const n = Math.min(count - done, CHUNK_SIZE - start);
+      const chunk = this.chunks[c]!;
+      const base = this.bases[c]!;
+      for (let k = 0; k < n; k++) into[done + k] = chunk[start + k]! + base;
+      done += n;
+    }
   }
 
   set(index: number, value: number): void {

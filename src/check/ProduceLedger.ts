@@ -121,6 +121,13 @@ export class ProduceLedger {
     return this.ackedOffset.get(row);
   }
 
+  /** Rows `from` .. `from + count - 1` at once: their values, partition indexes and offsets (see `ackedValueAt` and the two after it). */
+  readAcked(from: number, count: number, valueIds: Float64Array, partitions: Float64Array, offsets: Float64Array): void {
+    this.ackedValueIds.readInto(from, count, valueIds);
+    this.ackedPartition.readInto(from, count, partitions);
+    this.ackedOffset.readInto(from, count, offsets);
+  }
+
   /** The partition an `ackedPartitionAt` index stands for. */
   partitionAt(index: number): { readonly topic: string; readonly partition: number } {
     return this.partitionKeys[index]!;

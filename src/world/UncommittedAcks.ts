@@ -2,6 +2,8 @@ import type { ProduceLedger } from "../check/ProduceLedger.ts";
 import type { CommittedLogColumn } from "./CommittedLogColumn.ts";
 import type { CommittedLogs } from "./CommittedLogs.ts";
 
+const SCAN_BLOCK = 4096;
+
 /**
  * How many acknowledged values are in no partition's committed log, counted at each
  * liveness check without looking every acknowledged value up again: a value found in a
@@ -16,6 +18,8 @@ export class UncommittedAcks {
   /** Ledger rows whose value was in no committed log at the last count. */
   private missing = new Int32Array(1024);
   private missingCount = 0;
+  /** A block of ledger rows read at once (see `scan`). */
+  private readonly block = { values: new Float64Array(SCAN_BLOCK), partitions: new Float64Array(SCAN_BLOCK), offsets: new Float64Array(SCAN_BLOCK) };
   /** The column of each of the ledger's partitions (by its index), once the logs have one. */
   private readonly columns: (CommittedLogColumn | undefined)[] = [];
 
@@ -32,10 +36,10 @@ export class UncommittedAcks {
     this.missingCount = 0;
     if (this.logs.drops !== this.dropsSeen) {
       this.dropsSeen = this.logs.drops;
-      for (let row = 0; row < rows; row++) this.check(row);
+      this.scan(0, rows, false);
     } else {
       for (const row of previous) this.check(row);
-      for (let row = this.rowsSeen; row < rows; row++) this.check(row);
+      this.scan(this.rowsSeen, rows, false);
     }
     this.rowsSeen = rows;
     return this.missingCount;
@@ -62,14 +66,29 @@ export class UncommittedAcks {
     }
     if (this.missingCount > 0) return true;
     const rows = this.ledger.ackedValues;
-    for (let row = this.rowsSeen; row < rows; row++) {
-      if (this.found(row)) continue;
-      this.addMissing(row);
-      this.rowsSeen = row + 1;
-      return true;
+    this.rowsSeen = this.scan(this.rowsSeen, rows, true);
+    return this.missingCount > 0;
+  }
+
+  /**
+   * Looks at rows `from` .. `to - 1`, a block at a time (the ledger's columns read in bulk:
+   * this pass runs once or twice a run, over every acknowledged value, mostly before the
+   * optimising compiler has seen it, where a few calls per row cost 180 ns a row). Adds the
+   * rows not found to `missing`; with `firstOnly`, stops after the first and returns the row
+   * after it (else `to`).
+   */
+  private scan(from: number, to: number, firstOnly: boolean): number {
+    const { values, partitions, offsets } = this.block;
+    for (let start = from; start < to; start += SCAN_BLOCK) {
+      const n = Math.min(SCAN_BLOCK, to - start);
+      this.ledger.readAcked(start, n, values, partitions, offsets);
+      for (let k = 0; k < n; k++) {
+        if (this.foundAt(values[k]!, partitions[k]!, offsets[k]!)) continue;
+        this.addMissing(start + k);
+        if (firstOnly) return start + k + 1;
+      }
     }
-    this.rowsSeen = rows;
-    return false;
+    return to;
   }
 
   private check(row: number): void {
@@ -87,14 +106,17 @@ export class UncommittedAcks {
 
   private found(row: number): boolean {
     const ledger = this.ledger;
-    const valueId = ledger.ackedValueAt(row);
-    const partition = ledger.ackedPartitionAt(row);
+    return this.foundAt(ledger.ackedValueAt(row), ledger.ackedPartitionAt(row), ledger.ackedOffsetAt(row));
+  }
+
+  /** Whether a value acknowledged at `offset` of the ledger's partition `partition` is there, or else anywhere. */
+  private foundAt(valueId: number, partition: number, offset: number): boolean {
     let column = this.columns[partition];
     if (column === undefined) {
-      const where = ledger.partitionAt(partition);
+      const where = this.ledger.partitionAt(partition);
       column = this.columns[partition] = this.logs.column(where.topic, where.partition);
     }
-    if (column !== undefined && column.valueAt(ledger.ackedOffsetAt(row)) === valueId) return true;
+    if (column !== undefined && column.valueAt(offset) === valueId) return true;
     return this.logs.has(valueId);
   }
 }

@@ -12,7 +12,7 @@ const historyNumber = fc.oneof(
 );
 
 describe("history: packed columns", () => {
-  it("read back every value exactly, whatever mix of widths a chunk has to take, set before or after pushing more", () => {
+  it("read back every value exactly, whatever mix of widths a chunk has to take, set before or after pushing more, one by one and in bulk", () => {
     fc.assert(
       fc.property(fc.array(historyNumber, { maxLength: 9000 }), fc.array(fc.tuple(fc.nat(), historyNumber), { maxLength: 50 }), (values, later) => {
         const column = new PackedColumn();
@@ -25,6 +25,11 @@ describe("history: packed columns", () => {
         }
         expect(column.length).toBe(expected.length);
         for (let i = 0; i < expected.length; i++) expect(column.get(i)).toBe(expected[i]);
+        // In bulk, across chunk boundaries, from anywhere.
+        const from = expected.length === 0 ? 0 : later.length % expected.length;
+        const into = new Float64Array(expected.length - from);
+        column.readInto(from, into.length, into);
+        expect([...into]).toEqual(expected.slice(from));
       }),
       { numRuns: 60 },
     );
