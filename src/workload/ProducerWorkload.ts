@@ -1,6 +1,7 @@
 import type { Message, Micros, NodeContext, Process } from "../../sim/index.ts";
 import { KafkaProducer, type ProducerObserver } from "../client/producer/KafkaProducer.ts";
 import type { ProducerOptions } from "../client/producer/ProducerOptions.ts";
+import { utf8Length } from "../client/partitioner/murmur2.ts";
 import { MaxRateLoop } from "./MaxRateLoop.ts";
 import { keyPicker, UNIFORM_KEYS, type KeyDistribution, type KeyPicker } from "./KeyDistribution.ts";
 
@@ -43,6 +44,8 @@ export class ProducerWorkload implements Process {
    * the maps that look keys up (the history's key table). Null: too many keys to keep.
    */
   private readonly keyNames: (string | undefined)[] | null;
+  /** The UTF-8 length of each name in keyNames, counted with it (the producer needs it per send). */
+  private readonly keyNameBytes: number[] | null;
   private readonly maxRate: MaxRateLoop | null;
 
   constructor(
@@ -56,6 +59,7 @@ export class ProducerWorkload implements Process {
     this.producer = new KafkaProducer(ctx, options, { observer });
     this.pickKey = load.keys === null ? null : keyPicker(load.keys, load.keyDistribution ?? UNIFORM_KEYS);
     this.keyNames = load.keys !== null && load.keys <= MAX_CACHED_KEY_NAMES ? new Array<string | undefined>(load.keys) : null;
+    this.keyNameBytes = this.keyNames === null ? null : new Array<number>(this.keyNames.length).fill(0);
     this.maxRate = load.ratePerSec === Infinity ? new MaxRateLoop(ctx, this.producer, load.stopAtMicros, () => this.sendOne()) : null;
   }
 
@@ -87,13 +91,26 @@ export class ProducerWorkload implements Process {
   };
 
   private sendOne(): void {
-    const key = this.pickKey === null ? null : this.keyName(this.pickKey(this.ctx.random));
+    let key: string | null = null;
+    let keyBytes = 0;
+    if (this.pickKey !== null) {
+      const n = this.pickKey(this.ctx.random);
+      key = this.keyName(n);
+      keyBytes = this.keyNameBytes === null ? utf8Length(key) : this.keyNameBytes[n]!;
+    }
     const valueId = this.index * VALUES_PER_PRODUCER + this.sequence++;
-    this.producer.sendRecord(this.load.topic, key, valueId, this.load.messageSizeBytes, this.maxRate?.completed);
+    this.producer.sendRecord(this.load.topic, key, valueId, this.load.messageSizeBytes, this.maxRate?.completed, keyBytes);
   }
 
+  /** Key number n's name (kept, with its UTF-8 length, when there are few enough keys). */
   private keyName(n: number): string {
     if (this.keyNames === null) return `key-${n}`;
-    return (this.keyNames[n] ??= `key-${n}`);
+    let name = this.keyNames[n];
+    if (name === undefined) {
+      name = `key-${n}`;
+      this.keyNames[n] = name;
+      this.keyNameBytes![n] = utf8Length(name);
+    }
+    return name;
   }
 }

@@ -143,11 +143,13 @@ export class KafkaProducer {
 
   /**
    * send() with the record's fields as arguments: a workload sending hundreds of thousands
-   * of records a second makes no OutgoingRecord for each. `sizeBytes` is the value's size.
+   * of records a second makes no OutgoingRecord for each. `sizeBytes` is the value's size;
+   * `keyBytes`, the key's UTF-8 length, when the caller has it at hand (a workload sending
+   * the same keys again and again), else it is counted here.
    */
-  sendRecord(topic: string, key: string | null, valueId: number, sizeBytes: number, callback?: ProduceCallback): void {
+  sendRecord(topic: string, key: string | null, valueId: number, sizeBytes: number, callback?: ProduceCallback, keyBytes?: number): void {
     const now = this.ctx.now;
-    const keyBytes = key === null ? 0 : utf8Length(key);
+    if (keyBytes === undefined) keyBytes = key === null ? 0 : utf8Length(key);
     const record = new PendingRecord(key, valueId, sizeBytes + keyBytes + RECORD_OVERHEAD_BYTES, now, callback);
     this.stats.sent++;
     this.extras.observer?.sent?.(record, topic);
