@@ -1,4 +1,4 @@
-import type { CommitView, History } from "../history/index.ts";
+import type { CommitView, History, PolledRunView } from "../history/index.ts";
 import { KnownOffsets } from "./KnownOffsets.ts";
 import type { ViolationExample, ViolationSink } from "../Violation.ts";
 import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
@@ -136,7 +136,9 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   const polledSend = new Uint8Array(history.sendCount);
   const polledElsewhere = new Set<number>();
   const byRow = history.sendValueIdsDistinct();
-  history.forEachPolledRun((run) => {
+  const runView = emptyRunView();
+  for (let r = 0; r < history.polledRunCount; r++) {
+    const run = history.readPolledRun(r, runView);
     const p = partitionOf(run.topicPartitionId);
     p.polled = true;
     for (let i = 0; i < run.count; i++) {
@@ -150,7 +152,7 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
     }
     const last = run.firstOffset + run.count - 1;
     if (run.count > 0 && last > p.maxPolled) p.maxPolled = last;
-  });
+  }
   for (const p of partitions) p?.finish();
 
   checkPolls(history, partitions, report);
@@ -192,10 +194,12 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
   // Pass 4: what consumers read stays readable (the committed prefix they saw never shrinks).
   if (options.committed) {
     const reported = new Map<number, Set<number>>();
-    history.forEachPolledRun((run) => {
+    const view = emptyRunView();
+    for (let r = 0; r < history.polledRunCount; r++) {
+      const run = history.readPolledRun(r, view);
       const tp = run.topicPartitionId;
       const log = committedLog(tp);
-      if (!log) return;
+      if (!log) continue;
       for (let i = 0; i < run.count; i++) {
         const offset = run.firstOffset + i;
         const valueId = history.runValueId(run, i);
@@ -210,7 +214,7 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
           detail: `${process} read value ${valueId} at offset ${offset} of ${tps.label(tp)} below the high watermark; the final committed log no longer holds it there`,
         });
       }
-    });
+    }
   }
   return counts;
 }
@@ -264,7 +268,9 @@ function checkPolls(history: History, partitions: readonly (KnownOffsets | undef
       detail: `${c.process} committed offset ${c.offset} of ${tps.label(tp)} having polled up to offset ${last} in this assignment: ${skipped} known offset(s) from ${first} committed unread`,
     });
   };
-  history.forEachPolledRun((run) => {
+  const view = emptyRunView();
+  for (let r = 0; r < history.polledRunCount; r++) {
+    const run = history.readPolledRun(r, view);
     // Assignments recorded before this poll start their partitions' runs anew.
     catchUp(run.pollIndex);
     const tp = run.topicPartitionId;
@@ -294,6 +300,11 @@ function checkPolls(history: History, partitions: readonly (KnownOffsets | undef
     }
     cursorLast[cursor] = o + run.count - 1;
     cursorPoll[cursor] = run.pollIndex;
-  });
+  }
   catchUp(Number.MAX_SAFE_INTEGER);
+}
+
+/** A view for History.readPolledRun (a loop over the runs reads each into it: no callback per run). */
+function emptyRunView(): PolledRunView {
+  return { run: 0, pollIndex: -1, processId: 0, atMicros: 0, topicPartitionId: 0, firstOffset: 0, firstRecord: 0, count: 0, firstValueId: 0, exact: true };
 }
