@@ -24,9 +24,11 @@ export type OpKind = (typeof OpKind)[keyof typeof OpKind];
  */
 export class OpLog {
   private readonly runKind = new PackedColumn();
+  /** The lengths of the runs before the last; the last run's is `lastRunLength` (a field, not a get and a set per op). */
   private readonly runLength = new PackedColumn();
   private readonly completedRow = new PackedColumn();
   private lastKind = -1;
+  private lastRunLength = 0;
   private count = 0;
 
   get length(): number {
@@ -39,13 +41,13 @@ export class OpLog {
 
   /** Appends an op of `kind` (not a send's completion: see `appendCompletion`). */
   append(kind: OpKind): void {
-    const runs = this.runKind.length;
     if (kind === this.lastKind) {
-      this.runLength.set(runs - 1, this.runLength.get(runs - 1) + 1);
+      this.lastRunLength++;
     } else {
+      if (this.runKind.length > 0) this.runLength.push(this.lastRunLength);
       this.runKind.push(kind);
-      this.runLength.push(1);
       this.lastKind = kind;
+      this.lastRunLength = 1;
     }
     this.count++;
   }
@@ -67,7 +69,7 @@ export class OpLog {
     let index = 0;
     for (let run = 0; run < this.runKind.length; run++) {
       const kind = this.runKind.get(run) as OpKind;
-      const end = index + this.runLength.get(run);
+      const end = index + (run < this.runLength.length ? this.runLength.get(run) : this.lastRunLength);
       for (; index < end; index++) {
         switch (kind) {
           case OpKind.sendInvoke:
