@@ -300,7 +300,7 @@ export class Broker implements Process {
   private register(): void {
     // KIP-966 (4.x): the registration names the process that makes it; a new one follows an unclean shutdown.
     const data = encode(this.options.behaviour.eligibleLeaderReplicas ? { id: this.brokerId, node: this.ctx.name, incarnation: this.ctx.incarnation } : { id: this.brokerId, node: this.ctx.name });
-    this.zk.create(ZK.brokerId(this.brokerId), data, { ephemeral: true }, (r) => {
+    this.zk.createEphemeral(ZK.brokerId(this.brokerId), data, (r) => {
       if (r.ok) {
         this.ctx.record("broker.registered", { id: this.brokerId });
         this.electController();
@@ -318,7 +318,7 @@ export class Broker implements Process {
         return;
       }
       const data = encode({ brokerid: this.brokerId } satisfies ControllerZnode);
-      this.zk.create(ZK.controller, data, { ephemeral: true }, (r) => {
+      this.zk.createEphemeral(ZK.controller, data, (r) => {
         if (r.ok) this.becomeController();
         else this.zk.getData(ZK.controller, null, (n) => (this.activeControllerId = n ? decode<ControllerZnode>(n.data).brokerid : -1));
       });
@@ -342,28 +342,49 @@ export class Broker implements Process {
       };
       const epoch = node ? Number(node.data) + 1 : 1;
       write(epoch, (version) => {
-        if (version === null) {
-          this.ctx.record("controller.epoch-race", { epoch });
-          return;
-        }
-        this.controller = new Controller(
-          {
-            ctx: this.ctx,
-            zk: this.zk,
-            brokerId: this.brokerId,
-            sendToBroker: (broker, request) => this.sendControllerRequest(broker, request),
-            uncleanLeaderElectionEnabled: (topic) => topicOptions(this.options, topic).uncleanLeaderElectionEnable,
-            brokerEpochs: this.options.behaviour.brokerEpochs,
-            pipelinedStateWrites: this.options.behaviour.pipelinedStateWrites,
-            eligibleLeaderReplicas: this.options.behaviour.eligibleLeaderReplicas,
-            minInsyncReplicas: (topic) => topicOptions(this.options, topic).minInsyncReplicas,
-          },
-          epoch,
-          version,
-        );
-        this.controller.start();
+        if (version === null) this.confirmEpochWrite(epoch, (confirmed) => this.startController(epoch, confirmed));
+        else this.startController(epoch, version);
       });
     });
+  }
+
+  /**
+   * A failed epoch write may be our own write retried after a lost connection: it is ours if
+   * we still hold /controller and the epoch reads as the one we wrote, since any later
+   * election writes a larger one (Kafka's checkControllerAndEpoch). Otherwise another
+   * election raced us: we give /controller up, as Kafka's triggerControllerMove does, so that
+   * its deletion starts a new election instead of leaving a controller znode nobody serves.
+   */
+  private confirmEpochWrite(epoch: number, confirmed: (version: number) => void): void {
+    const session = this.zkClient.sessionId;
+    this.zk.getData(ZK.controller, null, (holder) => {
+      if (holder === null || holder.ephemeralOwner !== session) return this.ctx.record("controller.epoch-race", { epoch });
+      this.zk.getData(ZK.controllerEpoch, null, (node) => {
+        if (node !== null && Number(node.data) === epoch) return confirmed(node.version);
+        this.ctx.record("controller.epoch-race", { epoch });
+        this.activeControllerId = -1;
+        this.zk.delete(ZK.controller, holder.version, () => {});
+      });
+    });
+  }
+
+  private startController(epoch: number, version: number): void {
+    this.controller = new Controller(
+      {
+        ctx: this.ctx,
+        zk: this.zk,
+        brokerId: this.brokerId,
+        sendToBroker: (broker, request) => this.sendControllerRequest(broker, request),
+        uncleanLeaderElectionEnabled: (topic) => topicOptions(this.options, topic).uncleanLeaderElectionEnable,
+        brokerEpochs: this.options.behaviour.brokerEpochs,
+        pipelinedStateWrites: this.options.behaviour.pipelinedStateWrites,
+        eligibleLeaderReplicas: this.options.behaviour.eligibleLeaderReplicas,
+        minInsyncReplicas: (topic) => topicOptions(this.options, topic).minInsyncReplicas,
+      },
+      epoch,
+      version,
+    );
+    this.controller.start();
   }
 
   private sendControllerRequest(broker: number, request: LeaderAndIsrRequest | UpdateMetadataRequest): void {

@@ -52,6 +52,25 @@ export class ZkCalls {
     });
   }
 
+  /**
+   * Creates an ephemeral node, and counts a NODEEXISTS as success when the node belongs to
+   * this session. A create retried after a lost connection may meet the node its first
+   * attempt made (the answer was lost, not the write); taking that for someone else's node
+   * left a broker unregistered, or a controller znode with no controller behind it, for as
+   * long as the session lived. Kafka's checkedEphemeralCreate compares the owner the same way.
+   */
+  createEphemeral(path: string, data: string, done: (r: OpResult) => void): void {
+    this.create(path, data, { ephemeral: true }, (r) => {
+      if (r.ok || r.error !== "NODEEXISTS") return done(r);
+      const session = this.zk().sessionId;
+      this.getData(path, null, (node) => {
+        if (node === null) this.createEphemeral(path, data, done); // gone meanwhile: try again
+        else if (node.ephemeralOwner === session) done({ ok: true, path, version: node.version });
+        else done(r);
+      });
+    });
+  }
+
   setData(path: string, data: string, version: number, done: (r: OpResult) => void): void {
     this.zk().setData(path, data, version, (r) => {
       if (!this.active()) return;
