@@ -54,7 +54,7 @@ export class ProduceLedger {
   private lastPartition = -1;
   private lastPartitionKey = -1;
 
-  readonly observer: ProducerObserver = {
+  readonly observer: ProducerObserver & Required<Pick<ProducerObserver, "batchAcknowledged">> = {
     sent: () => {
       this.sent++;
     },
@@ -62,6 +62,14 @@ export class ProduceLedger {
       this.acked++;
       this.latency.record(latencyMicros);
       this.recordAck(record.valueId, topic, partition, offset);
+    },
+    batchAcknowledged: (records, topic, partition, baseOffset, atMicros) => {
+      const count = records.recordCount;
+      this.acked += count;
+      for (let i = 0; i < count; i++) {
+        this.latency.record(atMicros - records.createdAtMicrosAt(i));
+        this.recordAck(records.valueIdAt(i), topic, partition, baseOffset < 0 ? -1 : baseOffset + i);
+      }
     },
     failed: (_record, _topic, _partition, error, maybeWritten) => {
       this.failed++;

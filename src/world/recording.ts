@@ -17,7 +17,7 @@ function processIdOf(ctx: NodeContext, history: History): () => number {
  * Observers for one client node that feed both a run's ledgers and its history. The
  * client's own node context gives the time; the node's name is the history's process.
  */
-export function recordingProducerObserver(ctx: NodeContext, ledger: ProducerObserver, history: History, after?: () => void): ProducerObserver {
+export function recordingProducerObserver(ctx: NodeContext, ledger: ProducerObserver & Required<Pick<ProducerObserver, "batchAcknowledged">>, history: History, after?: () => void): ProducerObserver {
   const processId = processIdOf(ctx, history);
   return {
     sent: (record, topic) => {
@@ -27,6 +27,11 @@ export function recordingProducerObserver(ctx: NodeContext, ledger: ProducerObse
     acknowledged: (record, topic, partition, offset, latency) => {
       ledger.acknowledged?.(record, topic, partition, offset, latency);
       history.sendOk(ctx.name, ctx.now, record.valueId, partition, offset);
+      after?.();
+    },
+    batchAcknowledged: (records, topic, partition, baseOffset, atMicros) => {
+      ledger.batchAcknowledged(records, topic, partition, baseOffset, atMicros);
+      history.sendOkBatch(atMicros, records, partition, baseOffset);
       after?.();
     },
     failed: (record, topic, partition, error, maybeWritten, latency) => {

@@ -82,6 +82,19 @@ export class History {
     this.ops.appendCompletion(row);
   }
 
+  /** `sendOk` for each record of a batch acknowledged at once, record i at baseOffset + i (each -1 with acks=0). */
+  sendOkBatch(atMicros: number, records: { readonly recordCount: number; valueIdAt(i: number): number }, partition: number, baseOffset: number): void {
+    const count = records.recordCount;
+    let topicPartitionId = -1;
+    for (let i = 0; i < count; i++) {
+      const row = this.sends.takePending(records.valueIdAt(i));
+      // One batch, one topic-partition: interned once.
+      if (topicPartitionId < 0) topicPartitionId = this.topicPartitions.internById(this.sends.topicId(row), partition);
+      this.sends.complete(row, atMicros, OK, topicPartitionId, baseOffset < 0 ? -1 : baseOffset + i);
+      this.ops.appendCompletion(row);
+    }
+  }
+
   /**
    * The send failed: an info (outcome unknown) when `maybeWritten`, a fail otherwise.
    * `partition` is the one the record was bound for, -1 when none was chosen.

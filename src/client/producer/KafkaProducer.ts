@@ -44,8 +44,21 @@ export interface ProducerObserver {
   sent?(record: KafkaRecord, topic: string): void;
   /** The record was acknowledged, `latencyMicros` after send(). offset is -1 with acks=0. */
   acknowledged?(record: KafkaRecord, topic: string, partition: number, offset: number, latencyMicros: Micros): void;
+  /**
+   * A whole batch was acknowledged at `atMicros`, record i at baseOffset + i (each -1 with
+   * acks=0). An observer that has this hook gets one call per batch (of records sent without
+   * a callback) instead of `acknowledged` per record: a steady load completes millions.
+   */
+  batchAcknowledged?(records: AcknowledgedRecords, topic: string, partition: number, baseOffset: number, atMicros: Micros): void;
   /** The record failed; `maybeWritten` when its outcome is in doubt. */
   failed?(record: KafkaRecord, topic: string, partition: number, error: ClientError, maybeWritten: boolean, latencyMicros: Micros): void;
+}
+
+/** The records of an acknowledged batch, in send order, read in place. */
+export interface AcknowledgedRecords {
+  readonly recordCount: number;
+  valueIdAt(i: number): number;
+  createdAtMicrosAt(i: number): Micros;
 }
 
 export interface KafkaProducerExtras {
@@ -283,6 +296,14 @@ export class KafkaProducer {
     this.pool.release(batch.reservedBytes);
     const { topic, partition } = batch.tp;
     const count = batch.recordCount;
+    const observer = this.extras.observer;
+    if (failure === null && !batch.hasCallbacks && observer?.batchAcknowledged !== undefined) {
+      // No callback to interleave with the observer's calls: the whole batch in one.
+      this.stats.acknowledged += count;
+      observer.batchAcknowledged(batch, topic, partition, baseOffset, this.ctx.now);
+      this.unblock();
+      return;
+    }
     for (let i = 0; i < count; i++) {
       if (failure !== null) this.finishRecord(topic, partition, batch.recordAt(i), failure);
       else this.finishRecord(topic, partition, batch.recordAt(i), baseOffset < 0 ? -1 : baseOffset + i);

@@ -125,6 +125,20 @@ export class ProducerBatch {
     return true;
   }
 
+  /** Record i's value id and send time, read in place (a batch's completion reads no record objects). */
+  valueIdAt(i: number): number {
+    return this.numbers[i * STRIDE]!;
+  }
+
+  createdAtMicrosAt(i: number): Micros {
+    return this.numbers[i * STRIDE + 1]!;
+  }
+
+  /** Some record was sent with a callback (send()'s second argument). */
+  get hasCallbacks(): boolean {
+    return this.callbacks !== null;
+  }
+
   /** Record i with its callback, as a new object. */
   recordAt(i: number): PendingRecord {
     const at = i * STRIDE;
