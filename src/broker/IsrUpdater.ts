@@ -38,7 +38,7 @@ export class IsrUpdater {
   }
 
   private update(p: Partition, isr: number[]): void {
-    p.isrUpdateInFlight = true;
+    p.beginIsrUpdate(isr);
     const epoch = p.leaderEpoch;
     const elr = this.elrAfter(p, isr);
     const data =
@@ -47,7 +47,7 @@ export class IsrUpdater {
         : encode(stateZnode({ controllerEpoch: p.controllerEpoch, leader: this.brokerId, leaderEpoch: epoch, isr, ...elr }));
     this.zk.setData(ZK.partitionState(p.topic, p.partition), data, p.zkVersion, (result) => {
       if (p.leaderEpoch !== epoch || !p.isLeader) return; // leadership moved on meanwhile
-      p.isrUpdateInFlight = false;
+      p.endIsrUpdate();
       if (!result.ok) {
         this.ctx.record("broker.isr-update-failed", { partition: `${p.topic}-${p.partition}`, error: result.error });
         return;

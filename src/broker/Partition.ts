@@ -38,8 +38,14 @@ export class Partition {
    */
   elr: readonly number[] | undefined = undefined;
   lastKnownElr: readonly number[] | undefined = undefined;
-  /** An ISR write is under way: propose no other until it lands (Kafka's pendingIsr). */
-  isrUpdateInFlight = false;
+  /**
+   * The ISR a write under way proposes (null: none): propose no other until it lands. While
+   * it is pending the leader counts both the old and the proposed members (Kafka's maximal
+   * ISR, KIP-497) in the high watermark, so that whichever the store ends up with holds
+   * everything committed. Counting only the old ISR let the high watermark pass a replica
+   * being added, which then joined the ISR without those records and could be elected.
+   */
+  private pendingIsr: readonly number[] | null = null;
   /** Leader: our log end offset when this epoch began (Kafka's leaderEpochStartOffsetOpt). */
   private leaderEpochStartOffset = -1;
   private readonly remote = new Map<number, RemoteReplica>();
@@ -60,6 +66,28 @@ export class Partition {
     return this.log.highWatermark;
   }
 
+  get isrUpdateInFlight(): boolean {
+    return this.pendingIsr !== null;
+  }
+
+  /** The ISR and, while a change is pending, the members it adds (Kafka's maximalIsr). */
+  get maximalIsr(): readonly number[] {
+    const pending = this.pendingIsr;
+    if (pending === null) return this.isr;
+    return [...this.isr, ...pending.filter((r) => !this.isr.includes(r))];
+  }
+
+  /** Leader: an ISR write proposing `isr` is on its way to the store. */
+  beginIsrUpdate(isr: readonly number[]): void {
+    assert(this.pendingIsr === null, () => `ISR update of ${this.topic}-${this.partition} while one is pending`);
+    this.pendingIsr = [...isr];
+  }
+
+  /** The pending ISR write landed (then `isrChanged` applies it) or failed. */
+  endIsrUpdate(): void {
+    this.pendingIsr = null;
+  }
+
   /** Applies a LeaderAndIsr making this broker the leader. */
   makeLeader(state: PartitionState, nowMicros: number): void {
     assert(state.leader === this.brokerId, "makeLeader for another broker");
@@ -78,14 +106,14 @@ export class Partition {
         lastFetchMicros: 0,
       });
     }
-    this.isrUpdateInFlight = false;
+    this.pendingIsr = null;
   }
 
   makeFollower(state: PartitionState): void {
     assert(state.leader !== this.brokerId, "makeFollower for the leader");
     this.applyState(state);
     this.remote.clear();
-    this.isrUpdateInFlight = false;
+    this.pendingIsr = null;
   }
 
   /** Leader: append a producer's batch, after the acks=all and idempotence checks. */
@@ -119,14 +147,14 @@ export class Partition {
     r.lastFetchMicros = nowMicros;
   }
 
-  /** Leader: HW = the smallest log end offset in the ISR; it never goes back. True if it moved. */
+  /** Leader: HW = the smallest log end offset in the (maximal) ISR; it never goes back. True if it moved. */
   maybeIncrementHighWatermark(): boolean {
     if (!this.isLeader) return false;
     // KIP-966's strict min ISR: below min.insync.replicas the high watermark stays, so every
     // replica that leaves the ISR from then on holds all that is committed (the ELR's guarantee).
     if (this.elr !== undefined && this.isr.length < this.options.minInsyncReplicas) return false;
     let hw = this.log.logEndOffset;
-    for (const r of this.isr) {
+    for (const r of this.maximalIsr) {
       if (r === this.brokerId) continue;
       const leo = this.remote.get(r)?.logEndOffset ?? -1;
       if (PLANTED.hwLargestLeo ? leo > hw : leo < hw) hw = leo; // planted bug: the largest instead of the smallest

@@ -162,3 +162,31 @@ describe("replication: the ISR expands when a follower reaches the high watermar
     expect(r.zk.isrs).toEqual([[1, 2, 3]]);
   });
 });
+
+describe("replication: the high watermark while an ISR change is on its way to the store (Kafka's maximal ISR)", () => {
+  it("counts a follower being added, so the expanded ISR never holds a member without what was committed", () => {
+    const r = leader([1, 2], true); // the store holds every write: the expansion stays pending
+    const produced = r.produce(batch(5), -1);
+    r.fetch(3, 0); // caught up to the high watermark (0): the leader proposes ISR [1, 2, 3]
+    expect(r.partition().isrUpdateInFlight).toBe(true);
+    r.fetch(2, 5); // the committed ISR [1, 2] has everything
+    expect(r.partition().highWatermark).toBe(0); // but follower 3, maybe in the ISR already, has nothing
+    expect(r.produceAnswer(produced)).toBeUndefined();
+    r.fetch(3, 5);
+    expect(r.partition().highWatermark).toBe(5);
+    expect(r.produceAnswer(produced)?.error).toBe("NONE");
+  });
+
+  it("keeps counting a follower being removed until the store has the smaller ISR", () => {
+    const r = leader([1, 2, 3], true);
+    r.produce(batch(5), -1);
+    r.fetch(2, 0);
+    r.fetch(3, 0);
+    at(r, 2 * LAG); // both silent past the lag: the periodic check proposes ISR [1]
+    expect(r.partition().isrUpdateInFlight).toBe(true);
+    r.fetch(2, 5);
+    expect(r.partition().highWatermark).toBe(0); // follower 3 is still in the ISR the store has
+    r.zk.release();
+    expect(r.partition().isr).toEqual([1]);
+  });
+});
