@@ -45,18 +45,33 @@ export class IsrUpdater {
       elr === undefined
         ? encode({ controller_epoch: p.controllerEpoch, leader: this.brokerId, leader_epoch: epoch, isr, version: 1 })
         : encode(stateZnode({ controllerEpoch: p.controllerEpoch, leader: this.brokerId, leaderEpoch: epoch, isr, ...elr }));
-    this.zk.setData(ZK.partitionState(p.topic, p.partition), data, p.zkVersion, (result) => {
-      if (p.leaderEpoch !== epoch || !p.isLeader) return; // leadership moved on meanwhile
+    const path = ZK.partitionState(p.topic, p.partition);
+    const landed = (version: number): void => {
       p.endIsrUpdate();
-      if (!result.ok) {
-        this.ctx.record("broker.isr-update-failed", { partition: `${p.topic}-${p.partition}`, error: result.error });
-        return;
-      }
-      p.isrChanged(isr, result.version, elr);
+      p.isrChanged(isr, version, elr);
       const notice = encode([{ topic: p.topic, partition: p.partition }]);
       this.zk.create(ZK.isrChangePrefix, notice, { sequential: true }, () => {});
       this.changed(p);
+    };
+    this.zk.setData(path, data, p.zkVersion, (result) => {
+      if (p.leaderEpoch !== epoch || !p.isLeader) return; // leadership moved on meanwhile
+      if (result.ok) return landed(result.version);
+      if (result.error !== "BADVERSION") return this.failed(p, result.error);
+      // A write retried after a lost connection meets the version its first attempt made:
+      // the store holding exactly what we wrote means it landed (Kafka's optionalChecker,
+      // checkLeaderAndIsrZkData). Taking it for a conflict left the leader computing its high
+      // watermark over an ISR smaller than the store's, whose extra member could be elected.
+      this.zk.getData(path, null, (node) => {
+        if (p.leaderEpoch !== epoch || !p.isLeader) return;
+        if (node !== null && node.data === data) landed(node.version);
+        else this.failed(p, result.error);
+      });
     });
+  }
+
+  private failed(p: Partition, error: string): void {
+    p.endIsrUpdate();
+    this.ctx.record("broker.isr-update-failed", { partition: `${p.topic}-${p.partition}`, error });
   }
 
   /** KIP-966: the ELR and last known leader that go with the leader's new ISR; undefined without KIP-966. */

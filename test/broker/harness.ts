@@ -16,7 +16,7 @@ import type { PartitionLog } from "../../src/broker/PartitionLog.ts";
 import { ReplicaFetcherManager } from "../../src/broker/ReplicaFetcherManager.ts";
 import { ReplicaManager } from "../../src/broker/ReplicaManager.ts";
 import type { ZkCalls } from "../../src/broker/zk/ZkCalls.ts";
-import type { OpResult } from "../../src/coord/ZnodeTree.ts";
+import type { OpResult, Znode } from "../../src/coord/ZnodeTree.ts";
 import { PROFILE_BEHAVIOUR, type Profile } from "../../src/protocol/config/profiles.ts";
 import type { KafkaError } from "../../src/protocol/errors.ts";
 import { BATCH_OVERHEAD_BYTES, NO_PRODUCER_ID, NO_SEQUENCE, type KafkaRecord, type ProducerBatch, type RecordBatch } from "../../src/protocol/records.ts";
@@ -68,19 +68,35 @@ export class BrokerWorld {
 
 /**
  * The coordination store as the leader's ISR updates see it: a conditional setData on the
- * partition state znode. `mode` decides the answer; "hold" keeps writes pending until
- * `release()`, like a store that cannot be reached.
+ * partition state znode, and a read of it. `mode` decides the answer; "hold" keeps writes
+ * pending until `release()`, like a store that cannot be reached; "conflict" answers
+ * BADVERSION with someone else's state in the store; "answer-lost" applies the write but
+ * answers BADVERSION, as ZkCalls reports a write retried after a lost connection whose
+ * first attempt had landed.
  */
 export class ZkStub {
-  mode: "accept" | "conflict" | "hold" = "accept";
+  mode: "accept" | "conflict" | "hold" | "answer-lost" = "accept";
   readonly writes: { path: string; isr: number[]; version: number }[] = [];
   private held: (() => void)[] = [];
+  private readonly nodes = new Map<string, { data: string; version: number }>();
 
   setData(path: string, data: string, version: number, done: (r: OpResult) => void): void {
     this.writes.push({ path, isr: (JSON.parse(data) as { isr: number[] }).isr, version });
-    const answer = () => done(this.mode === "conflict" ? { ok: false, error: "BADVERSION" } : { ok: true, path, version: version + 1 });
+    const answer = () => {
+      if (this.mode === "conflict") {
+        this.nodes.set(path, { data: '{"written":"by the controller"}', version: version + 1 });
+        return done({ ok: false, error: "BADVERSION" });
+      }
+      this.nodes.set(path, { data, version: version + 1 });
+      done(this.mode === "answer-lost" ? { ok: false, error: "BADVERSION" } : { ok: true, path, version: version + 1 });
+    };
     if (this.mode === "hold") this.held.push(answer);
     else answer();
+  }
+
+  getData(path: string, _watcher: unknown, done: (node: Znode | null) => void): void {
+    const node = this.nodes.get(path);
+    done(node === undefined ? null : { ...node, cversion: 0, ephemeralOwner: 0, czxid: 0, mzxid: 0, pzxid: 0, children: [] });
   }
 
   create(path: string, _data: string, _mode: unknown, done: (r: OpResult) => void): void {

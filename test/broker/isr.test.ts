@@ -118,6 +118,19 @@ describe("replication: the ISR shrinks after replica.lag.time.max.ms", () => {
     expect(r.partition().isr).toEqual([1, 2]);
   });
 
+  it("a write whose answer was lost, retried into its own new version, counts as landed when the store holds exactly what was written (Kafka's checkLeaderAndIsrZkData)", () => {
+    const r = leader([1, 2, 3]);
+    r.zk.mode = "answer-lost";
+    r.produce(batch(5), -1);
+    for (let s = 1; s <= 16; s++) {
+      at(r, s * SECOND);
+      r.fetch(2, 5);
+    } // follower 3 silent: ISR [1, 2] written, answered BADVERSION
+    expect(r.zk.isrs).toEqual([[1, 2]]);
+    expect(r.partition().isr).toEqual([1, 2]);
+    expect(r.partition().isrUpdateInFlight).toBe(false);
+  });
+
   it("writes carry the partition state's version, so a stale leader's write fails", () => {
     const r = new Replica(new BrokerWorld(), 1, { broker: { replicaLagTimeMaxMicros: LAG } });
     r.leaderAndIsr({ leader: 1, leaderEpoch: 0, isr: [1, 2, 3], zkVersion: 7 });
