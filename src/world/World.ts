@@ -13,6 +13,7 @@ import { ProducerWorkload, VALUES_PER_PRODUCER } from "../workload/ProducerWorkl
 import { AdminProcess } from "./AdminProcess.ts";
 import { brokerOptionsFrom } from "./brokerOptions.ts";
 import { consumerOptionsFrom, groupConsumerOptionsFrom, producerOptionsFrom } from "./clientOptions.ts";
+import { profileAtLeast } from "../protocol/config/profiles.ts";
 import { GroupLedger } from "../check/GroupLedger.ts";
 import { GroupConsumerHost } from "../client/consumer/group/GroupConsumerHost.ts";
 import { FaultRunner } from "./FaultRunner.ts";
@@ -247,7 +248,9 @@ export class World {
       for (let i = 0; i < spec.count; i++) {
         index++;
         const name = spec.count === 1 ? spec.name : `${spec.name}-${i + 1}`;
-        const options = producerOptionsFrom(spec.config, brokerIds);
+        // Kafka 2.5 (KIP-360) changed how an idempotent producer recovers; the 2.1 profile is 2.1's.
+        const recovery = profileAtLeast(this.scenario.behaviour.profile, "3.x") ? "bump-epoch" : "reset-producer-id";
+        const options = { ...producerOptionsFrom(spec.config, brokerIds), idempotenceRecovery: recovery } as const;
         const load = {
           topic: spec.topic,
           ratePerSec: spec.ratePerSec,

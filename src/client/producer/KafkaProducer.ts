@@ -119,7 +119,7 @@ export class KafkaProducer {
     this.partitioner = new Partitioner(o.partitioner, ctx.random);
     this.pool = new BufferPool(o.bufferMemoryBytes);
     this.accumulator = new RecordAccumulator(o);
-    this.idempotence = o.enableIdempotence ? new IdempotenceManager() : null;
+    this.idempotence = o.enableIdempotence ? new IdempotenceManager(o.idempotenceRecovery) : null;
     this.sender = new Sender(ctx, o, this.network, this.metadata, this.accumulator, this.idempotence, this.completions);
   }
 

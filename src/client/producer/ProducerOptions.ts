@@ -39,7 +39,19 @@ export interface ProducerOptions {
   readonly metadataMaxAgeMicros: Micros;
   /** partitioner.class: how keyless records are spread, `sticky` (Kafka 2.4+) or `round-robin` (before). */
   readonly partitioner: PartitionerKind;
+  /**
+   * How an idempotent producer recovers from a sequence it cannot trust (a gap the broker
+   * reports, an unresolved batch, an unknown producer id): not a Kafka key but its era.
+   * `reset-producer-id` (Kafka 1.1 to 2.4, resetProducerId): a new producer id for every
+   * partition; batches already numbered keep their old id and one that needs a retry is
+   * dropped with OUT_OF_ORDER_SEQUENCE_NUMBER. `bump-epoch` (Kafka 2.5+, KIP-360): only the
+   * partitions that hit the problem start again under the new epoch (their batches are
+   * renumbered); the others finish their numbered batches under the old one first.
+   */
+  readonly idempotenceRecovery: IdempotenceRecovery;
 }
+
+export type IdempotenceRecovery = "reset-producer-id" | "bump-epoch";
 
 const ms = (n: number): Micros => n * MICROS_PER_MS;
 
@@ -65,6 +77,7 @@ export const DEFAULT_PRODUCER_OPTIONS: ProducerOptions = {
   reconnectBackoffMicros: ms(50),
   metadataMaxAgeMicros: ms(300_000),
   partitioner: "sticky",
+  idempotenceRecovery: "bump-epoch",
 };
 
 /** A configuration Kafka would refuse (a ConfigException), with the reason. */

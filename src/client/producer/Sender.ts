@@ -192,6 +192,11 @@ export class Sender {
     if (needsMetadataRefresh(error)) this.metadata.requestUpdate();
     if (batch.done) return;
     if (attemptMayHaveWritten(error)) batch.mayHaveWritten = true;
+    if (this.idempotence?.dropsOnRetry(batch) && (isRetriable(error) || error === "UNKNOWN_PRODUCER_ID")) {
+      // Kafka 1.1 to 2.4: "Attempted to retry sending a batch but the producer id changed
+      // ... This batch will be dropped."
+      return this.failBatch(batch, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+    }
     if (this.canRetry(batch, error)) {
       this.accumulator.reenqueue(batch, this.ctx.now);
       this.completions.retried(batch);
@@ -207,7 +212,7 @@ export class Sender {
       return this.idempotence.outOfOrder(batch) === "retry";
     }
     if (this.idempotence && error === "UNKNOWN_PRODUCER_ID") {
-      this.idempotence.requestReset();
+      this.idempotence.requestReset(batch.key);
       return true;
     }
     return isRetriable(error);
