@@ -200,6 +200,9 @@ export class ReplicaManager {
       answer = partitions;
       send();
     });
+    const afterRequest = this.host.options.behaviour.completeAfterRequest;
+    let hwMoved: Partition[] | null = null;
+    let appended = false;
     for (const entry of entries) {
       const p = this.lookup(entry.topic, entry.partition);
       if (!p) {
@@ -215,7 +218,14 @@ export class ReplicaManager {
       if (outcome.batch && p.log.awaitAppendFlush(() => { flushing--; send(); })) flushing++;
       if (acks === -1) delayed.addWaiting(p, outcome.baseOffset, outcome.requiredOffset);
       else delayed.addReady({ topic: p.topic, partition: p.partition, error: "NONE", baseOffset: outcome.baseOffset });
-      if (outcome.batch) this.onLogAppended(p);
+      if (!outcome.batch) continue;
+      if (!afterRequest) {
+        this.onLogAppended(p);
+        continue;
+      }
+      // The high watermark moves with the append; what it unblocks waits for the request's end.
+      if (p.maybeIncrementHighWatermark()) (hwMoved ??= []).push(p);
+      appended = true;
     }
     if (delayed.start(timeoutMicros)) {
       for (const p of delayed.watchedPartitions()) {
@@ -224,6 +234,9 @@ export class ReplicaManager {
         else this.delayedProduces.set(p, [delayed]);
       }
     }
+    // Kafka's action queue (KAFKA-8334), run once the request is handled.
+    if (hwMoved !== null) for (const p of hwMoved) this.onHighWatermarkChanged(p);
+    else if (appended) this.tryCompleteFetches();
   }
 
   /** Every record of a partition's local log, in offset order (the group coordinator's load). */

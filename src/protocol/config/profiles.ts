@@ -66,6 +66,14 @@ export interface ProfileBehaviour {
    * known leader may lead again. See src/broker/controller/partitionChange.ts.
    */
   readonly eligibleLeaderReplicas: boolean;
+  /**
+   * KAFKA-8334 (Kafka 2.7): a produce request's appends complete waiting fetches and
+   * produces after the whole request, from ReplicaManager's action queue, so a follower's
+   * waiting fetch answers with every partition the request appended to. Before, each
+   * partition's append completed them at once (Partition.appendRecordsToLeader), and a
+   * waiting fetch could answer with the first partition only.
+   */
+  readonly completeAfterRequest: boolean;
   /** One line for reports and error messages. */
   readonly summary: string;
 }
@@ -79,6 +87,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     brokerEpochs: false,
     pipelinedStateWrites: false,
     eligibleLeaderReplicas: false,
+    completeAfterRequest: false,
     summary: "followers truncate to the high watermark (before KIP-101)",
   }),
   "0.11": Object.freeze({
@@ -89,6 +98,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     brokerEpochs: false,
     pipelinedStateWrites: false,
     eligibleLeaderReplicas: false,
+    completeAfterRequest: false,
     summary: "followers truncate by leader epoch (KIP-101)",
   }),
   "2.1": Object.freeze({
@@ -99,6 +109,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     brokerEpochs: false,
     pipelinedStateWrites: true,
     eligibleLeaderReplicas: false,
+    completeAfterRequest: false,
     summary: "leader epochs with KIP-279's answer and KIP-320's fencing",
   }),
   "3.x": Object.freeze({
@@ -109,6 +120,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     brokerEpochs: true,
     pipelinedStateWrites: true,
     eligibleLeaderReplicas: false,
+    completeAfterRequest: true,
     summary: "2.1's behaviour with 3.0's defaults (acks=all, idempotence on)",
   }),
   "4.x": Object.freeze({
@@ -119,6 +131,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     brokerEpochs: true,
     pipelinedStateWrites: true,
     eligibleLeaderReplicas: true,
+    completeAfterRequest: true,
     summary: "3.x's behaviour plus KIP-966's eligible leader replicas and strict min ISR, with 4.0's defaults (linger.ms 5)",
   }),
 });
