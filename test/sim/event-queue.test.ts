@@ -118,6 +118,33 @@ describe("event queue: heap order", () => {
 });
 
 describe("event queue: cancellation", () => {
+  it("a client's per-request timeouts, set and cancelled by the ten thousand, do not pile up in the heap, and the live events still fire in order", () => {
+    const queue = new EventQueue();
+    const live = new Map<number, number>(); // id -> at
+    let id = 0;
+    let maxEntries = 0;
+    // Each round: a short event that stays, and a long timeout cancelled soon after (a request answered).
+    for (let round = 0; round < 30_000; round++) {
+      const keep = id++;
+      queue.push(round + 5, 0, NO_OWNER, 0, noop, keep);
+      live.set(keep, round + 5);
+      const timeout = queue.push(round + 30_000_000, 0, NO_OWNER, 0, noop, id++);
+      expect(queue.cancel(timeout)).toBe(true);
+      if (round % 3 === 0) {
+        const event = pop(queue)!;
+        expect(event.id).toBe(live.keys().next().value); // the earliest: events stay in push (and time) order
+        live.delete(event.id);
+      }
+      maxEntries = Math.max(maxEntries, queue.heapEntries);
+    }
+    // Dead entries are dropped once they outnumber the live ones (plus some slack), not kept until their time.
+    expect(maxEntries).toBeLessThan(2 * live.size + 2_100);
+    expect(queue.size).toBe(live.size);
+    const order: number[] = [];
+    for (let e = pop(queue); e !== null; e = pop(queue)) order.push(e.id);
+    expect(order).toEqual([...live.keys()]);
+  });
+
   it("cancelled events never fire", () => {
     const sim = new Simulation({ seed: "cancel" });
     const fired: number[] = [];
