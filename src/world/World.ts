@@ -188,7 +188,8 @@ export class World {
     const brokerIds = this.brokerNodes.map((_, i) => i + 1);
     for (const spec of this.scenario.consumers) {
       if (spec.group !== null) continue; // group members: see startGroupMembers
-      const options = consumerOptionsFrom(spec.config, brokerIds);
+      // Consumers check positions after a leader change since Kafka 2.3 (KIP-320); the 2.1 profile is 2.1's.
+      const options = { ...consumerOptionsFrom(spec.config, brokerIds), validatePositions: profileAtLeast(this.scenario.behaviour.profile, "3.x") };
       const assignment = spec.partitions.map((partition) => ({ topic: spec.topic, partition }));
       for (const name of consumerNodeNames(spec)) {
         this.sim.addNode(name, (ctx) => {
@@ -215,7 +216,7 @@ export class World {
     const brokerIds = this.brokerNodes.map((_, i) => i + 1);
     for (const spec of this.scenario.consumers) {
       if (spec.group === null) continue;
-      const options = groupConsumerOptionsFrom(spec.config, brokerIds, spec.group);
+      const options = { ...groupConsumerOptionsFrom(spec.config, brokerIds, spec.group), validatePositions: profileAtLeast(this.scenario.behaviour.profile, "3.x") };
       const hostOptions = { topics: [spec.topic], commitMode: spec.commit, processingMicrosPerRecord: spec.processingMicros };
       for (const name of consumerNodeNames(spec)) {
         const node = this.sim.addNode(name, (ctx) => new GroupConsumerHost(ctx, options, hostOptions, { observer: recordingGroupObserver(ctx, this.groups.observer, this.history, spec.group!) }), { startUp: false });

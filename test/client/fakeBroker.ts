@@ -23,6 +23,7 @@ import {
   type KafkaRequest,
   type ListOffsetsRequest,
   type MetadataRequest,
+  type OffsetsForLeaderEpochRequest,
   type ProduceRequest,
 } from "../../src/protocol/requests.ts";
 
@@ -244,6 +245,8 @@ export class FakeBroker implements Process {
         return this.produce(request);
       case "kafka.list-offsets":
         return this.listOffsets(request);
+      case "kafka.offsets-for-leader-epoch":
+        return this.offsetsForLeaderEpoch(request);
       case "kafka.fetch":
         this.fetch(from, request);
         return null;
@@ -356,6 +359,24 @@ export class FakeBroker implements Process {
       return { topic: r.topic, partition: r.partition, error: "NONE" as KafkaError, offset, leaderEpoch: p.leaderEpoch };
     });
     return { type: "kafka.list-offsets.response", correlationId: request.correlationId, partitions } as Message;
+  }
+
+  /** KIP-279's answer: the largest epoch at or below the one asked, and where it ends (the next epoch's first offset, or the log end). */
+  private offsetsForLeaderEpoch(request: OffsetsForLeaderEpochRequest): Message {
+    const partitions = request.partitions.map((r) => {
+      const p = this.cluster.partitions.get(r.topic)?.[r.partition];
+      const none = { topic: r.topic, partition: r.partition, leaderEpoch: -1, endOffset: -1 };
+      if (!p) return { ...none, error: "UNKNOWN_TOPIC_OR_PARTITION" as KafkaError };
+      const error = this.epochError(p, r.currentLeaderEpoch);
+      if (error) return { ...none, error };
+      if (r.leaderEpoch >= p.leaderEpoch) return { topic: r.topic, partition: r.partition, error: "NONE" as KafkaError, leaderEpoch: p.leaderEpoch, endOffset: p.logEndOffset };
+      const atOrBelow = p.batches.filter((b) => b.partitionLeaderEpoch <= r.leaderEpoch);
+      if (atOrBelow.length === 0) return { ...none, error: "NONE" as KafkaError };
+      const epoch = Math.max(...atOrBelow.map((b) => b.partitionLeaderEpoch));
+      const next = p.batches.find((b) => b.partitionLeaderEpoch > epoch);
+      return { topic: r.topic, partition: r.partition, error: "NONE" as KafkaError, leaderEpoch: epoch, endOffset: next ? next.baseOffset : p.logEndOffset };
+    });
+    return { type: "kafka.offsets-for-leader-epoch.response", correlationId: request.correlationId, partitions } as Message;
   }
 
   // ---- fetch with long polling ---------------------------------------------------------------

@@ -25,6 +25,12 @@ export interface ConsumerOptions {
   readonly reconnectBackoffMicros: Micros;
   /** metadata.max.age.ms: metadata is refreshed at least this often. */
   readonly metadataMaxAgeMicros: Micros;
+  /**
+   * Not a Kafka key but its era: after a leader change, check each position against the new
+   * leader with OffsetsForLeaderEpoch before fetching on (KIP-320's consumer side, Kafka 2.3+),
+   * so a position past a truncated log moves back to where the logs diverge.
+   */
+  readonly validatePositions: boolean;
 }
 
 const ms = (n: number): Micros => n * MICROS_PER_MS;
@@ -41,6 +47,7 @@ export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = {
   retryBackoffMicros: ms(100),
   reconnectBackoffMicros: ms(50),
   metadataMaxAgeMicros: ms(300_000),
+  validatePositions: true,
 };
 
 export function consumerOptions(options: Partial<ConsumerOptions> = {}): ConsumerOptions {

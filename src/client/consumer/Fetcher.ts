@@ -8,6 +8,7 @@ import {
   type FetchPartitionResponse,
   type FetchResponse,
   type ListOffsetsResponse,
+  type OffsetsForLeaderEpochResponse,
 } from "../../protocol/requests.ts";
 import type { MetadataCache } from "../metadata/MetadataCache.ts";
 import type { NetworkClient, Outcome } from "../network/NetworkClient.ts";
@@ -25,8 +26,12 @@ export interface ConsumedRecord {
   readonly record: KafkaRecord;
 }
 
-/** Why a partition stopped: no position with auto.offset.reset=none, or an error the fetcher does not retry. */
-export type FetchStopReason = KafkaError | "NO_OFFSET";
+/**
+ * Why a partition stopped: no position with auto.offset.reset=none, its log truncated below
+ * the position with auto.offset.reset=none (Kafka's LogTruncationException), or an error the
+ * fetcher does not retry.
+ */
+export type FetchStopReason = KafkaError | "NO_OFFSET" | "LOG_TRUNCATION";
 
 /** The fetch settings of a consumer the fetcher uses. */
 export type FetcherOptions = Pick<
@@ -38,6 +43,7 @@ export type FetcherOptions = Pick<
   | "maxPartitionFetchBytes"
   | "requestTimeoutMicros"
   | "retryBackoffMicros"
+  | "validatePositions"
 >;
 
 /** Where the fetcher hands what it gets, and how its owner gates it. */
@@ -64,6 +70,8 @@ export interface FetcherStats {
   records: number;
   /** Positions reset by auto.offset.reset after OFFSET_OUT_OF_RANGE. */
   offsetResets: number;
+  /** Positions moved back after a leader change found the log truncated below them. */
+  truncations: number;
 }
 
 interface FetchState {
@@ -76,6 +84,12 @@ interface FetchState {
   awaitMetadataAfter: number;
   backoffUntilMicros: Micros;
   stopped: boolean;
+  /** The leader epoch of the last record consumed before the position (-1: unknown, as after a seek). */
+  offsetEpoch: number;
+  /** The leader epoch the position was last known good under (fetched or validated at). */
+  validatedEpoch: number;
+  /** A leader change since `validatedEpoch`: no fetching until OffsetsForLeaderEpoch answers. */
+  awaitingValidation: boolean;
 }
 
 /** Fetch request overhead besides its partitions. */
@@ -90,12 +104,19 @@ const FETCH_REQUEST_BYTES = 64;
  * errors refresh metadata, OFFSET_OUT_OF_RANGE applies auto.offset.reset again, other
  * errors back off. Each answer goes to the sink, which decides what delivery means.
  *
- * Not modelled yet: validating positions after a leader change with OffsetsForLeaderEpoch
- * (Kafka 2.3+ detects log truncation that way; here a position past a truncated log end
- * gets OFFSET_OUT_OF_RANGE and is reset by auto.offset.reset).
+ * After a leader change (a higher leader epoch in the metadata) a position that knows the
+ * epoch of the record before it is validated before fetching on (KIP-320's consumer side,
+ * Kafka 2.3+, `validatePositions`): OffsetsForLeaderEpoch asks the new leader where that
+ * epoch ends; an end below the position means the log was truncated (an unclean election,
+ * a lost page cache), and the position moves back to it, or the partition stops with
+ * LOG_TRUNCATION under auto.offset.reset=none. Without it (older profiles) such a position
+ * gets OFFSET_OUT_OF_RANGE and auto.offset.reset, or, once the new log has grown past it,
+ * silently skips the records written since the truncation point.
+ * Not modelled: committed offsets carry no leader epoch here (OffsetCommit v6+ stores one),
+ * so a position taken from a commit is not validated until it has fetched.
  */
 export class Fetcher {
-  readonly stats: FetcherStats = { fetches: 0, records: 0, offsetResets: 0 };
+  readonly stats: FetcherStats = { fetches: 0, records: 0, offsetResets: 0, truncations: 0 };
   private readonly partitions = new Map<string, FetchState>();
   /** Brokers with a fetch or ListOffsets in flight from this fetcher. */
   private readonly busyBrokers = new Set<number>();
@@ -124,6 +145,9 @@ export class Fetcher {
       awaitMetadataAfter: -1,
       backoffUntilMicros: 0,
       stopped: false,
+      offsetEpoch: -1,
+      validatedEpoch: this.metadata.partition(tp)?.leaderEpoch ?? -1,
+      awaitingValidation: false,
     });
     this.wakeup();
   }
@@ -163,6 +187,8 @@ export class Fetcher {
     const p = this.partitions.get(tpKey(tp));
     if (!p) throw new Error(`consumer: ${tpKey(tp)} is not assigned`);
     p.position = offset;
+    p.offsetEpoch = -1;
+    p.awaitingValidation = false;
     p.stopped = false;
     this.wakeup();
   }
@@ -183,7 +209,7 @@ export class Fetcher {
     if (this.closed) return;
     this.metadata.maybeRefresh();
     const now = this.ctx.now;
-    const byLeader = new Map<number, { reset: FetchState[]; fetch: FetchState[] }>();
+    const byLeader = new Map<number, { reset: FetchState[]; validate: FetchState[]; fetch: FetchState[] }>();
     let nextMicros = this.metadata.timeToExpiry();
     for (const p of this.partitions.values()) {
       if (p.stopped || p.busy) continue;
@@ -202,9 +228,10 @@ export class Fetcher {
         this.stop(p, "NO_OFFSET");
         continue;
       }
+      if (p.position !== null && this.options.validatePositions) this.noticeLeaderChange(p);
       let group = byLeader.get(leader);
-      if (!group) byLeader.set(leader, (group = { reset: [], fetch: [] }));
-      (p.position === null ? group.reset : group.fetch).push(p);
+      if (!group) byLeader.set(leader, (group = { reset: [], validate: [], fetch: [] }));
+      (p.position === null ? group.reset : p.awaitingValidation ? group.validate : group.fetch).push(p);
     }
     for (const [leader, group] of byLeader) {
       if (this.busyBrokers.has(leader)) continue; // its answer wakes the loop
@@ -214,6 +241,7 @@ export class Fetcher {
         continue;
       }
       if (group.reset.length > 0) this.listOffsets(leader, group.reset);
+      else if (group.validate.length > 0) this.validate(leader, group.validate);
       else if (group.fetch.length > 0) this.fetch(leader, group.fetch);
     }
     this.wake.wakeAt(now + nextMicros);
@@ -256,6 +284,8 @@ export class Fetcher {
       const error: KafkaError = outcome.ok ? (answer?.error ?? "INVALID_REQUEST") : outcome.error;
       if (error === "NONE" && p.position === null) {
         p.position = answer!.offset;
+        p.offsetEpoch = answer!.leaderEpoch;
+        p.validatedEpoch = this.metadata.partition(p.tp)?.leaderEpoch ?? -1;
         this.sink.positionReset?.(p.tp, p.position);
       } else if (error !== "NONE") this.failedAttempt(p, error);
     }
@@ -266,6 +296,7 @@ export class Fetcher {
 
   private fetch(leader: number, parts: FetchState[]): void {
     const offsets = parts.map((p) => p.position!);
+    const epochs = parts.map((p) => this.metadata.partition(p.tp)?.leaderEpoch ?? -1);
     const partitions = parts.map((p) => ({
       topic: p.tp.topic,
       partition: p.tp.partition,
@@ -285,10 +316,10 @@ export class Fetcher {
     this.stats.fetches++;
     // The broker may hold the fetch for fetch.max.wait.ms: Kafka's consumer allows for it.
     const timeout = this.options.requestTimeoutMicros + this.options.fetchMaxWaitMicros;
-    this.network.send(leader, request, FETCH_REQUEST_BYTES + 32 * parts.length, (o) => this.fetchAnswered(leader, parts, offsets, o), timeout);
+    this.network.send(leader, request, FETCH_REQUEST_BYTES + 32 * parts.length, (o) => this.fetchAnswered(leader, parts, offsets, epochs, o), timeout);
   }
 
-  private fetchAnswered(leader: number, parts: FetchState[], offsets: number[], outcome: Outcome<FetchResponse>): void {
+  private fetchAnswered(leader: number, parts: FetchState[], offsets: number[], epochs: number[], outcome: Outcome<FetchResponse>): void {
     this.end(leader, parts);
     if (this.closed) return;
     parts.forEach((p, i) => {
@@ -298,20 +329,76 @@ export class Fetcher {
       const answer = outcome.response.partitions.find((r) => r.topic === p.tp.topic && r.partition === p.tp.partition);
       if (!answer) return;
       if (answer.error !== "NONE") return this.failedAttempt(p, answer.error);
-      this.deliver(p, answer);
+      this.deliver(p, answer, epochs[i]!);
     });
     this.wakeup();
   }
 
-  private deliver(p: FetchState, answer: FetchPartitionResponse): void {
+  private deliver(p: FetchState, answer: FetchPartitionResponse, epoch: number): void {
     p.highWatermark = answer.highWatermark;
     const from = p.position!;
     const records = new FetchedRecords(p.tp, answer.batches, from);
     let next = from;
-    for (const batch of answer.batches) next = Math.max(next, nextOffsetOf(batch));
+    for (const batch of answer.batches) {
+      const end = nextOffsetOf(batch);
+      if (end > next) {
+        next = end;
+        p.offsetEpoch = batch.partitionLeaderEpoch;
+      }
+    }
+    // The leader answered under `epoch`: the position is good there.
+    if (epoch > p.validatedEpoch) p.validatedEpoch = epoch;
     p.position = next;
     this.stats.records += records.length;
     this.sink.fetched(p.tp, records, next);
+  }
+
+  // ---- validating positions after a leader change (KIP-320) ---------------------------------
+
+  /** A higher leader epoch than the position was good under: validate before fetching on. */
+  private noticeLeaderChange(p: FetchState): void {
+    if (p.awaitingValidation) return;
+    const epoch = this.metadata.partition(p.tp)?.leaderEpoch ?? -1;
+    if (epoch <= p.validatedEpoch) return;
+    // A position without an epoch (a seek, a committed offset) has nothing to check against.
+    if (p.offsetEpoch < 0) p.validatedEpoch = epoch;
+    else p.awaitingValidation = true;
+  }
+
+  private validate(leader: number, parts: FetchState[]): void {
+    const epochs = parts.map((p) => this.metadata.partition(p.tp)?.leaderEpoch ?? -1);
+    const positions = parts.map((p) => p.position!);
+    const partitions = parts.map((p, i) => ({ topic: p.tp.topic, partition: p.tp.partition, currentLeaderEpoch: epochs[i]!, leaderEpoch: p.offsetEpoch }));
+    this.begin(leader, parts);
+    this.network.send(leader, { type: "kafka.offsets-for-leader-epoch", replicaId: CONSUMER_REPLICA_ID, partitions }, 64 + 24 * parts.length, (outcome) =>
+      this.validated(leader, parts, positions, epochs, outcome),
+    );
+  }
+
+  private validated(leader: number, parts: FetchState[], positions: number[], epochs: number[], outcome: Outcome<OffsetsForLeaderEpochResponse>): void {
+    this.end(leader, parts);
+    if (this.closed) return;
+    parts.forEach((p, i) => {
+      if (!this.current(p) || p.position !== positions[i] || !p.awaitingValidation || p.stopped) return;
+      if (!outcome.ok) return this.failedAttempt(p, outcome.error);
+      const answer = outcome.response.partitions.find((r) => r.topic === p.tp.topic && r.partition === p.tp.partition);
+      if (!answer) return;
+      if (answer.error !== "NONE") return this.failedAttempt(p, answer.error);
+      p.awaitingValidation = false;
+      p.validatedEpoch = Math.max(p.validatedEpoch, epochs[i]!);
+      if (answer.endOffset < 0 || answer.leaderEpoch < 0) {
+        // The leader knows nothing of the epoch: start again by auto.offset.reset.
+        return this.failedAttempt(p, "OFFSET_OUT_OF_RANGE");
+      }
+      if (answer.endOffset >= p.position!) return; // the log holds the position: fetch on
+      // Truncated below the position (Kafka logs "Truncation detected ... resetting offset").
+      if (this.options.autoOffsetReset === "none") return this.stop(p, "LOG_TRUNCATION");
+      this.stats.truncations++;
+      p.position = answer.endOffset;
+      p.offsetEpoch = answer.leaderEpoch;
+      this.sink.positionReset?.(p.tp, p.position);
+    });
+    this.wakeup();
   }
 
   // ---- errors -----------------------------------------------------------------------------

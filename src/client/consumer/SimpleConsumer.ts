@@ -1,11 +1,10 @@
 import type { Message, NodeContext } from "../../../sim/index.ts";
-import type { KafkaError } from "../../protocol/errors.ts";
 import type { TopicPartition } from "../../protocol/records.ts";
 import { brokerIdOf } from "../../protocol/requests.ts";
 import { MetadataCache } from "../metadata/MetadataCache.ts";
 import { NetworkClient, type CorrelationIds } from "../network/NetworkClient.ts";
 import { consumerOptions, type ConsumerOptions } from "./ConsumerOptions.ts";
-import { Fetcher, type ConsumedRecord, type FetcherStats } from "./Fetcher.ts";
+import { Fetcher, type ConsumedRecord, type FetcherStats, type FetchStopReason } from "./Fetcher.ts";
 
 export type { ConsumedRecord } from "./Fetcher.ts";
 
@@ -13,7 +12,7 @@ export interface ConsumerHandlers {
   /** Records of one partition, in offset order, as one fetch returned them. */
   readonly onRecords: (records: readonly ConsumedRecord[]) => void;
   /** A partition stopped: no position and auto.offset.reset=none, or an error the consumer does not retry. */
-  readonly onError?: (tp: TopicPartition, error: KafkaError | "NO_OFFSET") => void;
+  readonly onError?: (tp: TopicPartition, error: FetchStopReason) => void;
 }
 
 export type ConsumerStats = FetcherStats;

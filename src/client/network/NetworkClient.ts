@@ -12,6 +12,8 @@ import {
   type ListOffsetsResponse,
   type MetadataRequest,
   type MetadataResponse,
+  type OffsetsForLeaderEpochRequest,
+  type OffsetsForLeaderEpochResponse,
   type ProduceRequest,
   type ProduceResponse,
 } from "../../protocol/requests.ts";
@@ -24,7 +26,8 @@ export type ClientRequest =
   | Omit<FetchRequest, "correlationId">
   | Omit<MetadataRequest, "correlationId">
   | Omit<ListOffsetsRequest, "correlationId">
-  | Omit<InitProducerIdRequest, "correlationId">;
+  | Omit<InitProducerIdRequest, "correlationId">
+  | Omit<OffsetsForLeaderEpochRequest, "correlationId">;
 
 /** The response type that answers each request type. */
 export interface ResponseOf {
@@ -33,6 +36,7 @@ export interface ResponseOf {
   "kafka.metadata": MetadataResponse;
   "kafka.list-offsets": ListOffsetsResponse;
   "kafka.init-producer-id": InitProducerIdResponse;
+  "kafka.offsets-for-leader-epoch": OffsetsForLeaderEpochResponse;
 }
 
 /** A response, or how the request failed without one. */
