@@ -103,6 +103,11 @@ export interface CommittedOffset {
   readonly partition: number;
   /** The next offset to consume (Kafka commits the position, not the last record). */
   readonly offset: number;
+  /**
+   * The leader epoch of the last record consumed before `offset` (OffsetCommit v6+, KIP-320),
+   * so a member that starts from the commit can check it against the leader; absent if unknown.
+   */
+  readonly leaderEpoch?: number;
 }
 
 export interface OffsetCommitRequest extends GroupRequestBase {
@@ -127,7 +132,7 @@ export interface OffsetFetchResponse extends GroupRequestBase {
   readonly type: "kafka.offset-fetch.response";
   readonly error: KafkaError;
   /** offset -1: nothing committed for that partition. */
-  readonly partitions: readonly { readonly topic: string; readonly partition: number; readonly offset: number; readonly error: KafkaError }[];
+  readonly partitions: readonly { readonly topic: string; readonly partition: number; readonly offset: number; readonly leaderEpoch: number; readonly error: KafkaError }[];
 }
 
 export type GroupRequest =

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { millis, seconds } from "../../sim/index.ts";
-import { addConsumer, producerWorld, type ProducerWorld } from "./harness.ts";
+import { GROUP, groupWorld } from "./groupHarness.ts";
+import { addConsumer, producerWorld, range, type ProducerWorld } from "./harness.ts";
 
 /**
  * The consumer has read offsets 0-9 (epoch 0) from broker 1. Broker 2 becomes leader in
@@ -66,5 +67,25 @@ describe("consumer: positions checked after a leader change (KIP-320, Kafka 2.3+
     expect(c.valueIds()).toEqual([1, 2, 3, 4]);
     expect(w.cluster.requestsOf("kafka.offsets-for-leader-epoch")).toHaveLength(1);
     expect(c.consumer().stats.truncations).toBe(0);
+  });
+});
+
+describe("group consumer: a committed position checked against the leader (KIP-320's committed leader epoch)", () => {
+  it("a member that restarts from a commit past the new leader's log end moves back to where the logs diverge, and processes the records written since", () => {
+    const w = groupWorld({ topics: { test: 1 }, brokers: 2 });
+    w.fill("test", 30);
+    const member = { consumer: { sessionTimeoutMicros: seconds(10) }, host: { commitMode: "after-processing" as const } };
+    w.addMember("member-1", member);
+    expect(w.runUntil(() => w.cluster.groups.group(GROUP).committed("test", 0) === 30, seconds(10))).toBe(true);
+    w.sim.node("member-1").crash();
+    // An unclean election: the new leader's log ends at 20, and new records land at 20-34.
+    const p = w.cluster.partition("test", 0);
+    p.batches.length = 20;
+    w.cluster.moveLeader("test", 0, 2);
+    p.appendDirect(range(15, 100), w.sim.now);
+    w.sim.node("member-1").restart();
+    expect(w.runUntil(() => w.processedIds().length === 45, seconds(30))).toBe(true);
+    expect(w.processedIds().slice(30)).toEqual(range(15, 100));
+    expect(w.cluster.requestsOf("kafka.offsets-for-leader-epoch").at(-1)!.partitions[0]).toMatchObject({ leaderEpoch: 0 });
   });
 });

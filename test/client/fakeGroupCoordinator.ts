@@ -56,6 +56,8 @@ export class FakeGroup {
   leaderId: string | null = null;
   readonly members = new Map<string, FakeMember>();
   readonly offsets = new Map<string, number>();
+  /** The committed leader epochs (KIP-320), where a commit gave one. */
+  readonly leaderEpochs = new Map<string, number>();
   joinTimer: EventHandle = -1;
   /** Every generation made, with its members' assignments, for assertions. */
   readonly history: { generationId: number; assignment: Map<string, readonly TopicPartition[]> }[] = [];
@@ -122,7 +124,7 @@ export class FakeGroupCoordinator {
         return reply(this.commit(request));
       case "kafka.offset-fetch": {
         const g = this.groups.get(request.groupId);
-        const partitions = request.partitions.map((tp) => ({ ...tp, offset: g?.offsets.get(tpKey(tp)) ?? -1, error: "NONE" }));
+        const partitions = request.partitions.map((tp) => ({ ...tp, offset: g?.offsets.get(tpKey(tp)) ?? -1, leaderEpoch: g?.leaderEpochs.get(tpKey(tp)) ?? -1, error: "NONE" }));
         return reply({ error: "NONE", partitions });
       }
     }
@@ -270,7 +272,10 @@ export class FakeGroupCoordinator {
   private commit(req: Extract<GroupRequest, { type: "kafka.offset-commit" }>): Record<string, unknown> {
     const answer = (error: KafkaError) => {
       if (error === "NONE") {
-        for (const o of req.offsets) g.offsets.set(tpKey(o), o.offset);
+        for (const o of req.offsets) {
+          g.offsets.set(tpKey(o), o.offset);
+          g.leaderEpochs.set(tpKey(o), o.leaderEpoch ?? -1);
+        }
         this.commits.push({ atMicros: this.cluster.sim.now, generationId: req.generationId, memberId: req.memberId, offsets: req.offsets });
       } else {
         this.rejectedCommits.push({ atMicros: this.cluster.sim.now, generationId: req.generationId, memberId: req.memberId, error });

@@ -364,7 +364,7 @@ export class GroupCoordinator {
       return reply("UNKNOWN_MEMBER_ID");
     }
     const target = group;
-    const records = req.offsets.map((o) => offsetRecord(req.groupId, o.topic, o.partition, o.offset));
+    const records = req.offsets.map((o) => offsetRecord(req.groupId, o.topic, o.partition, o.offset, o.leaderEpoch ?? -1));
     this.host.appendToOffsetsPartition(this.partitionFor(req.groupId), records, (appendError) => {
       if (appendError === "NONE") for (const o of req.offsets) target.offsets.set(`${o.topic}-${o.partition}`, { ...o });
       reply(commitError(appendError));
@@ -382,6 +382,7 @@ export class GroupCoordinator {
         topic: tp.topic,
         partition: tp.partition,
         offset: error === "NONE" ? (offsets?.get(`${tp.topic}-${tp.partition}`)?.offset ?? -1) : -1,
+        leaderEpoch: error === "NONE" ? (offsets?.get(`${tp.topic}-${tp.partition}`)?.leaderEpoch ?? -1) : -1,
         error,
       })),
     }, 32 + 16 * req.partitions.length);

@@ -36,7 +36,7 @@ export class GroupMetadata {
   leaderId: string | null = null;
   readonly members = new Map<string, MemberMetadata>();
   /** `topic-partition` -> the committed position. */
-  readonly offsets = new Map<string, { topic: string; partition: number; offset: number }>();
+  readonly offsets = new Map<string, { topic: string; partition: number; offset: number; leaderEpoch?: number }>();
   /** The pending rebalance's completion timer. */
   joinTimer: EventHandle = -1;
   /** The rebalance started from an empty group: it waits out group.initial.rebalance.delay.ms. */

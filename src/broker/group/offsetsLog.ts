@@ -15,6 +15,8 @@ export interface OffsetPayload {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
+  /** The committed leader epoch (-1: none given). */
+  readonly leaderEpoch: number;
 }
 
 export interface GroupPayload {
@@ -35,8 +37,8 @@ export interface GroupPayload {
   }[];
 }
 
-export function offsetRecord(group: string, topic: string, partition: number, offset: number): InternalRecord {
-  return { key: `offset:${group}:${topic}:${partition}`, payload: { kind: "offset", group, topic, partition, offset }, sizeBytes: 64 + group.length + topic.length };
+export function offsetRecord(group: string, topic: string, partition: number, offset: number, leaderEpoch = -1): InternalRecord {
+  return { key: `offset:${group}:${topic}:${partition}`, payload: { kind: "offset", group, topic, partition, offset, leaderEpoch }, sizeBytes: 64 + group.length + topic.length };
 }
 
 export function groupRecord(group: GroupMetadata): InternalRecord {
@@ -73,7 +75,7 @@ export function loadGroups(records: readonly KafkaRecord[]): GroupMetadata[] {
     const p = r.payload as OffsetPayload | GroupPayload | undefined;
     if (!p) continue;
     if (p.kind === "offset") {
-      get(p.group).offsets.set(`${p.topic}-${p.partition}`, { topic: p.topic, partition: p.partition, offset: p.offset });
+      get(p.group).offsets.set(`${p.topic}-${p.partition}`, { topic: p.topic, partition: p.partition, offset: p.offset, leaderEpoch: p.leaderEpoch });
       continue;
     }
     const g = get(p.group);

@@ -54,8 +54,11 @@ export interface FetchSink {
    * there; it passes compacted gaps at a batch's end, as Kafka's nextFetchOffset does).
    */
   fetched(tp: TopicPartition, records: FetchedRecords, nextOffset: number): void;
-  /** auto.offset.reset gave `tp` a position (ListOffsets, at start or after OFFSET_OUT_OF_RANGE). */
-  positionReset?(tp: TopicPartition, offset: number): void;
+  /**
+   * `tp` has a new position the fetcher chose: by auto.offset.reset (ListOffsets, at start or
+   * after OFFSET_OUT_OF_RANGE), or moved back after a truncation; `epoch` is its leader epoch.
+   */
+  positionReset?(tp: TopicPartition, offset: number, epoch: number): void;
   stopped?(tp: TopicPartition, reason: FetchStopReason): void;
   /**
    * May `tp` be fetched (or have its position looked up) now? The group consumer says no
@@ -112,8 +115,8 @@ const FETCH_REQUEST_BYTES = 64;
  * LOG_TRUNCATION under auto.offset.reset=none. Without it (older profiles) such a position
  * gets OFFSET_OUT_OF_RANGE and auto.offset.reset, or, once the new log has grown past it,
  * silently skips the records written since the truncation point.
- * Not modelled: committed offsets carry no leader epoch here (OffsetCommit v6+ stores one),
- * so a position taken from a commit is not validated until it has fetched.
+ * A position taken from a commit carries the committed leader epoch (OffsetCommit v6+) and
+ * is validated before its first fetch.
  */
 export class Fetcher {
   readonly stats: FetcherStats = { fetches: 0, records: 0, offsetResets: 0, truncations: 0 };
@@ -134,8 +137,12 @@ export class Fetcher {
     this.wake = new WakeTimer(ctx, label, () => this.runOnce());
   }
 
-  /** Starts fetching `tp` from `position` (null: look one up by auto.offset.reset). */
-  add(tp: TopicPartition, position: number | null): void {
+  /**
+   * Starts fetching `tp` from `position` (null: look one up by auto.offset.reset). A position
+   * with the leader epoch of the record before it (a commit's) is validated against the
+   * leader first, as Kafka's seekUnvalidated does.
+   */
+  add(tp: TopicPartition, position: number | null, offsetEpoch = -1): void {
     this.metadata.addTopic(tp.topic);
     this.partitions.set(tpKey(tp), {
       tp,
@@ -145,9 +152,9 @@ export class Fetcher {
       awaitMetadataAfter: -1,
       backoffUntilMicros: 0,
       stopped: false,
-      offsetEpoch: -1,
+      offsetEpoch: position === null ? -1 : offsetEpoch,
       validatedEpoch: this.metadata.partition(tp)?.leaderEpoch ?? -1,
-      awaitingValidation: false,
+      awaitingValidation: position !== null && offsetEpoch >= 0 && this.options.validatePositions,
     });
     this.wakeup();
   }
@@ -286,7 +293,7 @@ export class Fetcher {
         p.position = answer!.offset;
         p.offsetEpoch = answer!.leaderEpoch;
         p.validatedEpoch = this.metadata.partition(p.tp)?.leaderEpoch ?? -1;
-        this.sink.positionReset?.(p.tp, p.position);
+        this.sink.positionReset?.(p.tp, p.position, p.offsetEpoch);
       } else if (error !== "NONE") this.failedAttempt(p, error);
     }
     this.wakeup();
@@ -396,7 +403,7 @@ export class Fetcher {
       this.stats.truncations++;
       p.position = answer.endOffset;
       p.offsetEpoch = answer.leaderEpoch;
-      this.sink.positionReset?.(p.tp, p.position);
+      this.sink.positionReset?.(p.tp, p.position, p.offsetEpoch);
     });
     this.wakeup();
   }

@@ -87,7 +87,7 @@ export class KafkaConsumer {
     this.metadata = new MetadataCache(ctx, this.network, o, () => this.metadataUpdated());
     this.fetcher = new Fetcher(ctx, o, this.network, this.metadata, {
       fetched: (tp, records, nextOffset) => this.fetched(tp, records, nextOffset),
-      positionReset: (tp, offset) => this.subscriptions.setPosition(tp, offset),
+      positionReset: (tp, offset, epoch) => this.subscriptions.setPosition(tp, offset, epoch),
       stopped: (tp, reason) => this.observer.fetchStopped?.(tp, reason, ctx.now),
       fetchable: (tp) => this.polling() && !this.buffer.has(tp),
     }, "consumer.fetch");
@@ -95,7 +95,7 @@ export class KafkaConsumer {
       wakeup: this.wakeup,
       polling: () => this.polling(),
       assignmentCleared: () => this.assignmentCleared(),
-      startFetching: (tp, committed) => this.fetcher.add(tp, committed),
+      startFetching: (tp, committed, epoch) => this.fetcher.add(tp, committed, epoch),
       fatal: (error) => this.fatal(error),
     });
     this.pollWake = new WakeTimer(ctx, "consumer.poll", () => this.step());
@@ -144,7 +144,7 @@ export class KafkaConsumer {
   seek(tp: TopicPartition, offset: number): void {
     assert(this.subscriptions.isAssigned(tp), () => `consumer: seek on ${tp.topic}-${tp.partition}, which is not assigned`);
     this.buffer.remove(tp);
-    this.subscriptions.setPosition(tp, offset);
+    this.subscriptions.setPosition(tp, offset, -1);
     if (this.fetcher.has(tp)) this.fetcher.seek(tp, offset);
   }
 

@@ -40,7 +40,8 @@ export interface CoordinatorHost {
   /** The assignment is gone (revoked or lost): drop fetch positions and buffered records. */
   assignmentCleared(): void;
   /** OffsetFetch answered for `tp`: fetch from `committed`, or (null) from where auto.offset.reset says. */
-  startFetching(tp: TopicPartition, committed: number | null): void;
+  /** `epoch`: the committed leader epoch (-1: none), for the fetcher to validate the position against. */
+  startFetching(tp: TopicPartition, committed: number | null, epoch: number): void;
   fatal(error: KafkaError): void;
 }
 
@@ -186,12 +187,13 @@ export class ConsumerCoordinator {
       }
       for (const tp of partitions) {
         const committed = result.offsets.get(tpKey(tp)) ?? -1;
+        const epoch = committed >= 0 ? (result.leaderEpochs.get(tpKey(tp)) ?? -1) : -1;
         this.subscriptions.committedAsked(tp);
         if (committed >= 0) {
           this.subscriptions.setCommitted(tp, committed);
-          this.subscriptions.setPosition(tp, committed);
+          this.subscriptions.setPosition(tp, committed, epoch);
         }
-        this.host.startFetching(tp, committed >= 0 ? committed : null);
+        this.host.startFetching(tp, committed >= 0 ? committed : null, epoch);
       }
       this.host.wakeup();
     });

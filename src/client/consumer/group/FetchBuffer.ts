@@ -66,10 +66,11 @@ export class FetchBuffer {
       }
       const take = Math.min(maxRecords - out.length, f.records.remaining);
       for (let i = 0; i < take; i++) out.push(f.records.take());
+      const epoch = take > 0 ? out[out.length - 1]!.leaderEpoch : undefined;
       if (f.records.remaining > 0) {
-        subscriptions.setPosition(f.tp, out[out.length - 1]!.offset + 1);
+        subscriptions.setPosition(f.tp, out[out.length - 1]!.offset + 1, epoch);
       } else {
-        subscriptions.setPosition(f.tp, f.nextOffset);
+        subscriptions.setPosition(f.tp, f.nextOffset, epoch);
         this.shift();
       }
     }

@@ -17,7 +17,7 @@ export interface CommitterOptions {
 
 /** The committed offsets OffsetFetch found (key = tpKey; -1: nothing committed), or why it failed. */
 export type CommittedResult =
-  | { readonly ok: true; readonly offsets: ReadonlyMap<string, number> }
+  | { readonly ok: true; readonly offsets: ReadonlyMap<string, number>; readonly leaderEpochs: ReadonlyMap<string, number> }
   | { readonly ok: false; readonly error: KafkaError | string; readonly retriable: boolean };
 
 type Attempt = { ok: true } | { ok: false; error: CommitError; retriable: boolean };
@@ -175,12 +175,14 @@ export class OffsetCommitter {
       return { ok: false, error: r.error, retriable };
     }
     const offsets = new Map<string, number>();
+    const leaderEpochs = new Map<string, number>();
     for (const p of r.partitions) {
       if (p.error === "UNKNOWN_TOPIC_OR_PARTITION") return { ok: false, error: p.error, retriable: true };
       if (p.error !== "NONE") return { ok: false, error: p.error, retriable: false };
       offsets.set(tpKey(p), p.offset);
+      leaderEpochs.set(tpKey(p), p.leaderEpoch ?? -1);
     }
-    return { ok: true, offsets };
+    return { ok: true, offsets, leaderEpochs };
   }
 
   // ---- waiting --------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ interface AssignedPartition {
   readonly tp: TopicPartition;
   /** The offset of the next record poll() returns; null until the committed offset or auto.offset.reset gives one. */
   position: number | null;
+  /** The leader epoch of the record before the position (-1: unknown), committed with it. */
+  positionEpoch: number;
   /** The last offset this member committed or fetched as committed (null: none known). */
   committed: number | null;
   /** The committed offset has not been asked for yet since the assignment (OffsetFetch pending). */
@@ -41,7 +43,7 @@ export class SubscriptionState {
     this.assigned.clear();
     this.version++;
     for (const tp of partitions) {
-      this.assigned.set(tpKey(tp), { tp, position: null, committed: null, awaitingCommitted: true });
+      this.assigned.set(tpKey(tp), { tp, position: null, positionEpoch: -1, committed: null, awaitingCommitted: true });
     }
   }
 
@@ -61,9 +63,12 @@ export class SubscriptionState {
     return this.assigned.get(tpKey(tp))?.position ?? null;
   }
 
-  setPosition(tp: TopicPartition, offset: number): void {
+  /** Moves the position; `epoch` is the leader epoch of the record before it (kept when not given). */
+  setPosition(tp: TopicPartition, offset: number, epoch?: number): void {
     const p = this.assigned.get(tpKey(tp));
-    if (p) p.position = offset;
+    if (!p) return;
+    p.position = offset;
+    if (epoch !== undefined) p.positionEpoch = epoch;
   }
 
   committed(tp: TopicPartition): number | null {
@@ -90,7 +95,9 @@ export class SubscriptionState {
     const offsets: CommittedOffset[] = [];
     for (const p of this.assigned.values()) {
       // Planted bug (tests only): commit one past the position.
-      if (p.position !== null) offsets.push({ topic: p.tp.topic, partition: p.tp.partition, offset: p.position + (PLANTED.commitOnePast ? 1 : 0) });
+      if (p.position === null) continue;
+      const offset = p.position + (PLANTED.commitOnePast ? 1 : 0);
+      offsets.push(p.positionEpoch >= 0 ? { topic: p.tp.topic, partition: p.tp.partition, offset, leaderEpoch: p.positionEpoch } : { topic: p.tp.topic, partition: p.tp.partition, offset });
     }
     return offsets;
   }
