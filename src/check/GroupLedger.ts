@@ -35,8 +35,7 @@ export class GroupLedger {
       this.stream.append(record.record.valueId, record.topic, record.partition, record.offset, generation, member, atMicros);
       this.processed++;
       const id = record.record.valueId;
-      const times = Math.max(this.timesProcessed.get(id), 0) + 1;
-      this.timesProcessed.set(id, times);
+      const times = this.timesProcessed.increment(id);
       if (times === 2) this.redeliveredValues++;
       this.endToEnd.record(atMicros - record.record.createdAtMicros);
     },

@@ -151,9 +151,9 @@ export class ProduceLedger {
 
   private recordAck(valueId: number, topic: string, partition: number, offset: number): void {
     const partitionKey = topic === this.lastTopic && partition === this.lastPartition ? this.lastPartitionKey : this.partitionKeyOf(topic, partition);
-    const row = this.ackedRow.get(valueId);
+    // One lookup: a new value gets the next row, a value acknowledged again keeps its own.
+    const row = this.ackedRow.addIfAbsent(valueId, this.ackedRow.size);
     if (row === -1) {
-      this.ackedRow.set(valueId, this.ackedRow.size);
       // Rows are made in order (row === length): one chunk at a time, packed (see PackedColumn).
       this.ackedValueIds.push(valueId);
       this.ackedPartition.push(partitionKey);

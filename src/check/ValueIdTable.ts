@@ -90,6 +90,57 @@ export class ValueIdTable {
     if (index >= block.end) block.end = index + 1;
   }
 
+  /**
+   * The block slot of `valueId` when a write there is exactly what `set` would do (no sparse
+   * ids, the id's block exists with room, within MAX_GAP of its end), else -1: lets
+   * `addIfAbsent` and `increment` look the id up once where `get` then `set` looked it up
+   * twice (both run per record).
+   */
+  private slot(valueId: number): number {
+    if (this.sparse.size !== 0) return -1;
+    const bucket = Math.floor(valueId / VALUES_PER_PRODUCER);
+    const block = this.block(bucket);
+    if (block === undefined) return -1;
+    const index = valueId - bucket * VALUES_PER_PRODUCER;
+    return Number.isInteger(index) && index < block.values.length && index <= block.end + MAX_GAP ? index : -1;
+  }
+
+  /** The id's value if it has one; else sets it to `value` and returns -1. */
+  addIfAbsent(valueId: number, value: number): number {
+    const index = this.slot(valueId);
+    if (index < 0 || !(value >= 0 && value < 0x7fffffff && Number.isInteger(value))) {
+      const known = this.get(valueId);
+      if (known === -1) this.set(valueId, value);
+      return known;
+    }
+    const block = this.lastBlock!;
+    const stored = block.values[index]!;
+    if (stored !== 0) return stored - 1;
+    block.values[index] = value + 1;
+    this.count++;
+    if (index >= block.end) block.end = index + 1;
+    return -1;
+  }
+
+  /** Adds one to the id's value (an absent id counts as 0) and returns the new value. */
+  increment(valueId: number): number {
+    const index = this.slot(valueId);
+    if (index < 0) {
+      const value = Math.max(this.get(valueId), 0) + 1;
+      this.set(valueId, value);
+      return value;
+    }
+    const block = this.lastBlock!;
+    const stored = block.values[index]!;
+    // stored is value + 1 (0 when absent): the new value is stored (or 1), kept as that + 1.
+    const value = stored === 0 ? 1 : stored;
+    if (value >= 0x7fffffff) throw new RangeError(`ValueIdTable holds integers in [0, 2^31-1), not ${value}`);
+    if (stored === 0) this.count++;
+    block.values[index] = value + 1;
+    if (index >= block.end) block.end = index + 1;
+    return value;
+  }
+
   /** Visits every id with its value, in increasing id order. */
   forEachInIdOrder(visit: (valueId: number, value: number) => void): void {
     const inOrder = this.sparse.size === 0 ? null : [...this.sparse.keys()].sort((a, b) => a - b);

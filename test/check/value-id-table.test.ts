@@ -29,6 +29,36 @@ describe("ValueIdTable", () => {
     );
   });
 
+  it("counting with increment and claiming rows with addIfAbsent give what get then set gave, for every kind of id", () => {
+    const id = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2000 })).map(([p, s]) => p * VALUES_PER_PRODUCER + s),
+      fc.integer({ min: -5, max: 50_000_000 }),
+      fc.double({ min: -10, max: 10, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), id), { maxLength: 400 }), (ops) => {
+        const table = new ValueIdTable();
+        const map = new Map<number, number>();
+        for (const [count, valueId] of ops) {
+          if (count) {
+            const times = (map.get(valueId) ?? 0) + 1;
+            map.set(valueId, times);
+            expect(table.increment(valueId)).toBe(times);
+          } else {
+            const known = map.get(valueId) ?? -1;
+            if (known === -1) map.set(valueId, map.size);
+            expect(table.addIfAbsent(valueId, table.size)).toBe(known);
+          }
+        }
+        expect(table.size).toBe(map.size);
+        const visited: [number, number][] = [];
+        table.forEachInIdOrder((valueId, value) => visited.push([valueId, value]));
+        expect(visited).toEqual([...map].sort((a, b) => a[0] - b[0]));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("keeps a million acknowledged ids of one producer in a typed array, not a Map", () => {
     const table = new ValueIdTable();
     for (let s = 0; s < 1_000_000; s++) table.set(3 * VALUES_PER_PRODUCER + s, s);
