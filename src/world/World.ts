@@ -13,7 +13,6 @@ import { ProducerWorkload, VALUES_PER_PRODUCER } from "../workload/ProducerWorkl
 import { AdminProcess } from "./AdminProcess.ts";
 import { brokerOptionsFrom } from "./brokerOptions.ts";
 import { consumerOptionsFrom, groupConsumerOptionsFrom, producerOptionsFrom } from "./clientOptions.ts";
-import { profileAtLeast } from "../protocol/config/profiles.ts";
 import { GroupLedger } from "../check/GroupLedger.ts";
 import { GroupConsumerHost } from "../client/consumer/group/GroupConsumerHost.ts";
 import { FaultRunner } from "./FaultRunner.ts";
@@ -188,8 +187,7 @@ export class World {
     const brokerIds = this.brokerNodes.map((_, i) => i + 1);
     for (const spec of this.scenario.consumers) {
       if (spec.group !== null) continue; // group members: see startGroupMembers
-      // Consumers check positions after a leader change since Kafka 2.3 (KIP-320); the 2.1 profile is 2.1's.
-      const options = { ...consumerOptionsFrom(spec.config, brokerIds), validatePositions: profileAtLeast(this.scenario.behaviour.profile, "3.x") };
+      const options = { ...consumerOptionsFrom(spec.config, brokerIds), validatePositions: this.scenario.behaviour.consumerPositionValidation };
       const assignment = spec.partitions.map((partition) => ({ topic: spec.topic, partition }));
       for (const name of consumerNodeNames(spec)) {
         this.sim.addNode(name, (ctx) => {
@@ -216,7 +214,7 @@ export class World {
     const brokerIds = this.brokerNodes.map((_, i) => i + 1);
     for (const spec of this.scenario.consumers) {
       if (spec.group === null) continue;
-      const options = { ...groupConsumerOptionsFrom(spec.config, brokerIds, spec.group), validatePositions: profileAtLeast(this.scenario.behaviour.profile, "3.x") };
+      const options = { ...groupConsumerOptionsFrom(spec.config, brokerIds, spec.group), validatePositions: this.scenario.behaviour.consumerPositionValidation };
       const hostOptions = { topics: [spec.topic], commitMode: spec.commit, processingMicrosPerRecord: spec.processingMicros };
       for (const name of consumerNodeNames(spec)) {
         const node = this.sim.addNode(name, (ctx) => new GroupConsumerHost(ctx, options, hostOptions, { observer: recordingGroupObserver(ctx, this.groups.observer, this.history, spec.group!) }), { startUp: false });
@@ -249,8 +247,7 @@ export class World {
       for (let i = 0; i < spec.count; i++) {
         index++;
         const name = spec.count === 1 ? spec.name : `${spec.name}-${i + 1}`;
-        // Kafka 2.5 (KIP-360) changed how an idempotent producer recovers; the 2.1 profile is 2.1's.
-        const recovery = profileAtLeast(this.scenario.behaviour.profile, "3.x") ? "bump-epoch" : "reset-producer-id";
+        const recovery = this.scenario.behaviour.idempotentEpochBump ? "bump-epoch" : "reset-producer-id";
         const options = { ...producerOptionsFrom(spec.config, brokerIds), idempotenceRecovery: recovery } as const;
         const load = {
           topic: spec.topic,

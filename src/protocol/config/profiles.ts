@@ -74,6 +74,18 @@ export interface ProfileBehaviour {
    * waiting fetch could answer with the first partition only.
    */
   readonly completeAfterRequest: boolean;
+  /**
+   * KIP-360 (Kafka 2.5): an idempotent producer that must start again bumps its epoch and
+   * renumbers only the partitions that hit the problem; before (1.1 to 2.4) it took a new
+   * producer id and dropped numbered batches that needed a retry. See IdempotenceManager.
+   */
+  readonly idempotentEpochBump: boolean;
+  /**
+   * KIP-320's consumer side (Kafka 2.3, KAFKA-7747): a consumer checks its position against
+   * the leader with OffsetsForLeaderEpoch after a leader change and when it starts from a
+   * commit (which carries the leader epoch), and moves back past a truncation. See Fetcher.
+   */
+  readonly consumerPositionValidation: boolean;
   /** One line for reports and error messages. */
   readonly summary: string;
 }
@@ -88,6 +100,8 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     pipelinedStateWrites: false,
     eligibleLeaderReplicas: false,
     completeAfterRequest: false,
+    idempotentEpochBump: false,
+    consumerPositionValidation: false,
     summary: "followers truncate to the high watermark (before KIP-101)",
   }),
   "0.11": Object.freeze({
@@ -99,6 +113,8 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     pipelinedStateWrites: false,
     eligibleLeaderReplicas: false,
     completeAfterRequest: false,
+    idempotentEpochBump: false,
+    consumerPositionValidation: false,
     summary: "followers truncate by leader epoch (KIP-101)",
   }),
   "2.1": Object.freeze({
@@ -110,6 +126,8 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     pipelinedStateWrites: true,
     eligibleLeaderReplicas: false,
     completeAfterRequest: false,
+    idempotentEpochBump: false,
+    consumerPositionValidation: false,
     summary: "leader epochs with KIP-279's answer and KIP-320's fencing",
   }),
   "3.x": Object.freeze({
@@ -121,6 +139,8 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     pipelinedStateWrites: true,
     eligibleLeaderReplicas: false,
     completeAfterRequest: true,
+    idempotentEpochBump: true,
+    consumerPositionValidation: true,
     summary: "2.1's behaviour with 3.0's defaults (acks=all, idempotence on)",
   }),
   "4.x": Object.freeze({
@@ -132,6 +152,8 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     pipelinedStateWrites: true,
     eligibleLeaderReplicas: true,
     completeAfterRequest: true,
+    idempotentEpochBump: true,
+    consumerPositionValidation: true,
     summary: "3.x's behaviour plus KIP-966's eligible leader replicas and strict min ISR, with 4.0's defaults (linger.ms 5)",
   }),
 });
