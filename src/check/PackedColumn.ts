@@ -7,14 +7,18 @@ import { assert } from "../../sim/index.ts";
  * few milliseconds apart, offsets of a dozen partitions, a producer's consecutive value
  * ids), so most chunks fit in one or two bytes a value where a Float64Array spends eight.
  *
- * - A chunk starts as an Int8Array; a value whose difference from the chunk's base does not
- *   fit widens that chunk alone (Int16, Int32, then Float64 holding the values themselves,
- *   for non-integers and huge differences). Every value reads back exactly.
- * - Chunks are fixed-size (CHUNK_SIZE values), so growing never copies the column and the
- *   spare capacity is at most one chunk: `capacityBytes` is close to the bytes used.
- * - A chunk's base is the first value written into it (by push or set). `pushBlank` makes a
- *   row whose value comes later (a send's offset, known at its acknowledgement): until set
- *   it reads as 0 or as its chunk's base, and callers know not to read it.
+ * - The last chunk (the tail) is open: values go in as they are, into a Float64Array, so
+ *   a push is a store (a big run pushes some twenty values a record, and coding each one
+ *   as it came was a tenth of a steady run). When the tail is full and the next value comes
+ *   it is sealed: coded once, in the narrowest width its values' range fits (Int8, Int16,
+ *   Int32 around a base in the middle of the range, or Float64 holding the values themselves,
+ *   for non-integers and huge ranges). The open tail costs up to a chunk of eight-byte values.
+ * - A value set later into a sealed chunk whose difference from the base does not fit
+ *   widens that chunk alone. Every value reads back exactly.
+ * - Chunks are fixed-size (CHUNK_SIZE values), so growing never copies the column.
+ * - `pushBlank` makes a row whose value comes later (a send's offset, known at its
+ *   acknowledgement): until set it reads as NaN or as its chunk's base, and callers know
+ *   not to read it. A chunk sealed with blanks only takes its base from its first value set.
  */
 
 const CHUNK_BITS = 12;
@@ -32,6 +36,9 @@ export class PackedColumn {
   /** Each chunk's largest storable difference from its base (Infinity for a Float64 chunk). */
   private readonly limits: number[] = [];
   private size = 0;
+  /** The open last chunk (also `chunks[tailChunk]`, base 0): values as they are, NaN where blank. */
+  private tail: Float64Array = EMPTY_TAIL;
+  private tailChunk = -1;
 
   get length(): number {
     return this.size;
@@ -46,19 +53,19 @@ export class PackedColumn {
 
   /** Appends `value`; returns its index. */
   push(value: number): number {
-    const index = this.pushBlank();
-    this.set(index, value);
+    const index = this.size;
+    if ((index & CHUNK_MASK) === 0) this.openTail();
+    this.tail[index & CHUNK_MASK] = value;
+    this.size = index + 1;
     return index;
   }
 
   /** Appends a row whose value is set later; returns its index. */
   pushBlank(): number {
-    if (this.size >>> CHUNK_BITS === this.chunks.length) {
-      this.chunks.push(new Int8Array(CHUNK_SIZE));
-      this.bases.push(NaN);
-      this.limits.push(INT8_MAX);
-    }
-    return this.size++;
+    const index = this.size;
+    if ((index & CHUNK_MASK) === 0) this.openTail();
+    this.size = index + 1;
+    return index;
   }
 
   get(index: number): number {
@@ -88,8 +95,12 @@ export class PackedColumn {
 
   set(index: number, value: number): void {
     const c = index >>> CHUNK_BITS;
+    if (c === this.tailChunk) {
+      this.tail[index & CHUNK_MASK] = value;
+      return;
+    }
     let base = this.bases[c]!;
-    // The chunk's first value becomes its base.
+    // A chunk sealed with blanks only takes its first value as its base.
     if (base !== base) base = this.bases[c] = Number.isSafeInteger(value) ? value : 0;
     const delta = value - base;
     const limit = this.limits[c]!;
@@ -97,6 +108,63 @@ export class PackedColumn {
     if (limit === Infinity) this.chunks[c]![index & CHUNK_MASK] = value;
     else if ((delta | 0) === delta && delta <= limit && delta >= -limit - 1) this.chunks[c]![index & CHUNK_MASK] = delta;
     else this.widen(c, delta)[index & CHUNK_MASK] = this.limits[c] === Infinity ? value : delta;
+  }
+
+  /** Seals the full tail (if any) and opens the next chunk as the tail, blank (NaN) throughout. */
+  private openTail(): void {
+    let next: Float64Array | null = null;
+    if (this.tailChunk >= 0 && this.seal(this.tailChunk, this.tail)) next = this.tail;
+    next ??= new Float64Array(CHUNK_SIZE);
+    next.fill(NaN);
+    this.tail = next;
+    this.tailChunk = this.chunks.length;
+    this.chunks.push(next);
+    this.bases.push(0);
+    this.limits.push(Infinity);
+  }
+
+  /**
+   * Codes chunk `c` (held as values in `raw`, NaN where blank) in the narrowest width its
+   * range fits, around a base in the middle of the range so later values either side fit
+   * too. True when the chunk no longer needs `raw` (free to reuse).
+   */
+  private seal(c: number, raw: Float64Array): boolean {
+    let min = Infinity;
+    let max = -Infinity;
+    let integers = true;
+    for (let i = 0; i < CHUNK_SIZE; i++) {
+      const v = raw[i]!;
+      if (v !== v) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (Math.floor(v) !== v) integers = false;
+    }
+    if (min > max) {
+      // Blanks only: the first value set becomes the base.
+      this.chunks[c] = new Int8Array(CHUNK_SIZE);
+      this.bases[c] = NaN;
+      this.limits[c] = INT8_MAX;
+      return true;
+    }
+    const range = max - min;
+    let next: Int8Array | Int16Array | Int32Array;
+    let limit: number;
+    if (range <= 2 * INT8_MAX + 1) [next, limit] = [new Int8Array(CHUNK_SIZE), INT8_MAX];
+    else if (range <= 2 * INT16_MAX + 1) [next, limit] = [new Int16Array(CHUNK_SIZE), INT16_MAX];
+    else if (range <= 2 * INT32_MAX + 1) [next, limit] = [new Int32Array(CHUNK_SIZE), INT32_MAX];
+    else return false;
+    const base = min + limit + 1;
+    // Differences from the base read back exactly only between safe integers.
+    if (!integers || !Number.isSafeInteger(min) || !Number.isSafeInteger(max) || !Number.isSafeInteger(base)) return false;
+    for (let i = 0; i < CHUNK_SIZE; i++) {
+      const v = raw[i]!;
+      // A blank reads as the base.
+      next[i] = v === v ? v - base : 0;
+    }
+    this.chunks[c] = next;
+    this.bases[c] = base;
+    this.limits[c] = limit;
+    return true;
   }
 
   /** Re-encodes chunk `c` in the narrowest width that holds its values and `delta`. */
@@ -127,6 +195,7 @@ export class PackedColumn {
   }
 }
 
+const EMPTY_TAIL = new Float64Array(0);
 const INT8_MAX = 0x7f;
 const INT16_MAX = 0x7fff;
 const INT32_MAX = 0x7fffffff;
