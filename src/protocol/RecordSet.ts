@@ -58,21 +58,15 @@ export class RecordSet {
   /**
    * A set from records kept as numbers (valueId, createdAtMicros, sizeBytes of each record
    * in turn, the set's own layout) and keys (null: all keyless), as a producer's batch keeps
-   * them; copied, into arrays of the same kinds as `of` makes (so readers see one kind).
+   * them. The set takes the arrays over, uncopied: the caller (a closed batch) never changes
+   * them again, and made them as `of` makes its own (so readers see one kind of array).
    */
   static fromNumbers(numbers: readonly number[], keys: readonly (string | null)[] | null): RecordSet {
     if (numbers.length === 0) return RecordSet.EMPTY;
     assert(numbers.length % STRIDE === 0, () => `${numbers.length} numbers for records of ${STRIDE}`);
     const count = numbers.length / STRIDE;
     assert(keys === null || keys.length === count, () => `${keys!.length} keys for ${count} records`);
-    const copy: number[] = new Array<number>(numbers.length);
-    for (let i = 0; i < numbers.length; i++) copy[i] = numbers[i]!;
-    let keysCopy: (string | null)[] | null = null;
-    if (keys !== null) {
-      keysCopy = new Array<string | null>(count).fill(null);
-      for (let i = 0; i < count; i++) keysCopy[i] = keys[i]!;
-    }
-    return new RecordSet(copy, keysCopy, null);
+    return new RecordSet(numbers, keys, null);
   }
 
   valueIdAt(i: number): number {

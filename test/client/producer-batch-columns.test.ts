@@ -51,4 +51,17 @@ describe("a producer batch keeps its records as columns", () => {
     expect(batch.tryAppend(big(2), BATCH_SIZE_BYTES)).toBe(false);
     expect(batch.recordCount).toBe(1);
   });
+
+  it("makes room past what its first record's size promised when smaller records follow, and sends exactly the records appended", () => {
+    const batch = new ProducerBatch({ topic: "events", partition: 0 }, "events-0", 0, BATCH_SIZE_BYTES);
+    // The first record (400 bytes) promises room for two; thirty small ones follow.
+    const rs = [new PendingRecord(null, 3_000_000_000, 400, 7, undefined)];
+    for (let i = 1; i <= 30; i++) rs.push(new PendingRecord(null, 3_000_000_000 + i, 10, 7 + i, undefined));
+    for (const r of rs) expect(batch.tryAppend(r, BATCH_SIZE_BYTES)).toBe(true);
+    batch.closed = true;
+    const wire = batch.toWire().records;
+    expect(wire.length).toBe(rs.length);
+    for (let i = 0; i < rs.length; i++) expect([wire.valueIdAt(i), wire.createdAtMicrosAt(i), wire.sizeBytesAt(i)]).toEqual([rs[i]!.valueId, rs[i]!.createdAtMicros, rs[i]!.sizeBytes]);
+    for (let i = 0; i < rs.length; i++) expect(batch.recordAt(i)).toEqual(rs[i]);
+  });
 });

@@ -51,6 +51,9 @@ export class PendingRecord implements KafkaRecord {
 
 /** Numbers a batch keeps per record: value id, send time, size (RecordSet.fromNumbers' layout). */
 const STRIDE = 3;
+/** The most records a batch makes room for at its first (a large batch.size of small records grows from there). */
+const PRESIZED_RECORDS = 512;
+const NO_NUMBERS: number[] = [];
 
 /**
  * A batch of records for one partition as the producer holds it (Kafka's ProducerBatch):
@@ -59,12 +62,17 @@ const STRIDE = 3;
  *
  * The records are kept as columns, not as the objects send() made: those die young, and
  * completion reads the batch's few arrays in order rather than objects made milliseconds
- * earlier and scattered (or moved) by the collector since; the first send copies the
- * numbers whole into the RecordSet. `recordAt` makes a record object again.
+ * earlier and scattered (or moved) by the collector since; the first send hands its
+ * arrays to the RecordSet. `recordAt` makes a record object again.
  */
 export class ProducerBatch {
-  /** Value id, send time and size of record i at [3i, 3i+1, 3i+2]. */
-  private readonly numbers: number[] = [];
+  /**
+   * Value id, send time and size of record i at [3i, 3i+1, 3i+2]; sized at the first record
+   * for as many records of its size as batch.size holds (grown by push, the array was copied
+   * a dozen times on its way to a full batch: a fifth of what a steady run allocated), and
+   * cut to the records' length when the batch is first sent, which hands it to the RecordSet.
+   */
+  private numbers: number[] = NO_NUMBERS;
   /** The records' keys, from the first record with one (null until then: all keyless). */
   private keys: (string | null)[] | null = null;
   /** The records' callbacks, from the first record with one. */
@@ -116,13 +124,29 @@ export class ProducerBatch {
     if (this.closed) return false;
     if (this.count > 0 && this.sizeBytes + record.sizeBytes > batchSizeBytes) return false;
     const i = this.count++;
-    this.numbers.push(record.valueId, record.createdAtMicros, record.sizeBytes);
+    let numbers = this.numbers;
+    if ((i + 1) * STRIDE > numbers.length) numbers = this.grow(batchSizeBytes, record.sizeBytes);
+    numbers[i * STRIDE] = record.valueId;
+    numbers[i * STRIDE + 1] = record.createdAtMicros;
+    numbers[i * STRIDE + 2] = record.sizeBytes;
     if (record.key !== null && this.keys === null) this.keys = new Array<string | null>(i).fill(null);
     if (this.keys !== null) this.keys.push(record.key);
     if (record.callback !== undefined && this.callbacks === null) this.callbacks = new Array<ProduceCallback | undefined>(i).fill(undefined);
     if (this.callbacks !== null) this.callbacks.push(record.callback);
     this.sizeBytes += record.sizeBytes;
     return true;
+  }
+
+  /** Room for the records batch.size holds at `recordBytes` each (at most PRESIZED_RECORDS), or twice the records so far. */
+  private grow(batchSizeBytes: number, recordBytes: number): number[] {
+    const fit = Math.max(1, Math.floor((batchSizeBytes - BATCH_OVERHEAD_BYTES) / recordBytes));
+    const records = this.count === 1 ? Math.min(fit, PRESIZED_RECORDS) : 2 * this.count;
+    // new Array(n), as RecordSet.of makes its arrays: readers see one kind of array.
+    const numbers = new Array<number>(records * STRIDE);
+    const old = this.numbers;
+    for (let k = 0; k < (this.count - 1) * STRIDE; k++) numbers[k] = old[k]!;
+    this.numbers = numbers;
+    return numbers;
   }
 
   /** Record i's value id and send time, read in place (a batch's completion reads no record objects). */
@@ -179,7 +203,11 @@ export class ProducerBatch {
 
   toWire(): WireBatch {
     assert(this.closed, `batch for ${this.key} sent while open`);
-    this.recordSet ??= RecordSet.fromNumbers(this.numbers, this.keys);
+    if (this.recordSet === null) {
+      // Cut in place (no copy): the batch is closed, so the set can own its arrays.
+      this.numbers.length = this.count * STRIDE;
+      this.recordSet = RecordSet.fromNumbers(this.numbers, this.keys);
+    }
     return {
       records: this.recordSet,
       producerId: this.producerId,
