@@ -13,9 +13,9 @@ const MAX_OFFSET = 2 ** 30;
  */
 export class KnownOffsets {
   /** Value id first seen at each offset; NaN where none is known. */
-  private values = new Float64Array(INITIAL_CAPACITY).fill(NaN);
+  private values: Float64Array;
   /** Send row of the acknowledged send first seen at each offset; -1 where none. */
-  private sendRows = new Int32Array(INITIAL_CAPACITY).fill(-1);
+  private sendRows: Int32Array;
   /** knownBelow[o]: how many known offsets are below o (after finish). */
   private knownBelow = new Int32Array(0);
   private known = 0;
@@ -24,6 +24,18 @@ export class KnownOffsets {
   /** The highest offset polled, -1 before the first. */
   maxPolled = -1;
   polled = false;
+
+  /**
+   * `expectedOffsets`: how many offsets the partition is expected to need (its highest
+   * offset + 1, where known): a long run's partitions hold hundreds of thousands, and
+   * growing the arrays to that by doubling was a twentieth of a steady run.
+   */
+  constructor(expectedOffsets = 0) {
+    assert(Number.isInteger(expectedOffsets) && expectedOffsets >= 0 && expectedOffsets <= MAX_OFFSET, () => `checkHistory: ${expectedOffsets} offsets expected`);
+    const capacity = Math.max(INITIAL_CAPACITY, expectedOffsets);
+    this.values = new Float64Array(capacity).fill(NaN);
+    this.sendRows = new Int32Array(capacity).fill(-1);
+  }
 
   /** The value id first seen at `offset`, NaN when none. */
   valueAt(offset: number): number {
