@@ -1,8 +1,7 @@
 import type { ProducerObserver } from "../client/producer/KafkaProducer.ts";
 import type { ClientError } from "../client/errors.ts";
-import { PackedColumn } from "./PackedColumn.ts";
+import { newSendBlock, SEND_OK, type History, type SendBlock } from "./history/index.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
-import { ValueIdTable } from "./ValueIdTable.ts";
 
 /**
  * For each partition, the value ids in its final committed log, with the offsets they sit
@@ -10,7 +9,8 @@ import { ValueIdTable } from "./ValueIdTable.ts";
  * them all), and `valueAt` the value at an offset (a value found where it was acknowledged
  * needs no lookup by value).
  */
-export type CommittedValues = ReadonlyMap<string, (ReadonlyMap<number, readonly number[]> & { readonly repeatedCount?: number; valueAt?(offset: number): number | undefined }) | null>;
+export type CommittedValues = ReadonlyMap<string, CommittedPartitionValues | null>;
+export type CommittedPartitionValues = ReadonlyMap<number, readonly number[]> & { readonly repeatedCount?: number; valueAt?(offset: number): number | undefined };
 
 export interface LossReport {
   /** Acknowledged records absent from the final committed log of their partition. */
@@ -24,10 +24,12 @@ export interface LossReport {
 }
 
 /**
- * What producers were told, as the run goes: sends, acknowledgements (with where the
- * record landed) and failures, and the produce latency of every acknowledged record. At
- * the end it compares the acknowledgements with the partitions' final committed logs:
- * the first, simple loss count (the full Jepsen-style checkers come later).
+ * What producers were told, as the run goes: counts of sends, acknowledgements and failures,
+ * and the produce latency of every acknowledged record. Which values were acknowledged,
+ * where, it reads from the history (each acknowledgement recorded once, there: its send's
+ * row, in acknowledgement order), and at the end it compares them with the partitions'
+ * final committed logs: the first, simple loss count (the full Jepsen-style checkers
+ * come later). An acknowledgement of a value sent twice is a row of its own.
  */
 export class ProduceLedger {
   sent = 0;
@@ -37,39 +39,27 @@ export class ProduceLedger {
   failedMaybeWritten = 0;
   readonly errors = new Map<ClientError, number>();
   readonly latency = new LatencyHistogram();
-  /**
-   * Where each acknowledged record landed, as columns (no object per record: a big run
-   * acknowledges millions): row `ackedRow.get(valueId)` holds its partition (an index into
-   * `partitionKeys`) and offset (-1 with acks=0). A value acknowledged again overwrites its row.
-   */
-  private readonly ackedRow = new ValueIdTable();
-  private readonly ackedPartition = new PackedColumn();
-  private readonly ackedOffset = new PackedColumn();
-  /** The value id of each row: rows are in the order values were first acknowledged. */
-  private readonly ackedValueIds = new PackedColumn();
-  /** `canonical`: the first index with the same key string (the same partition unless names collide). */
-  private readonly partitionKeys: { topic: string; partition: number; key: string; canonical: number }[] = [];
-  private readonly partitionIndex = new Map<string, Map<number, number>>();
-  private lastTopic: string | null = null;
-  private lastPartition = -1;
-  private lastPartitionKey = -1;
+  /** Send rows of a block of acknowledgements, and the stretch of sends they lie in (see `readAcked`). */
+  private sendRows = new Float64Array(0);
+  private stretch = newSendBlock(0);
+
+  constructor(
+    /** The run's history, which the producers' observers feed too (see world/recording.ts). */
+    private readonly history: History,
+  ) {}
 
   readonly observer: ProducerObserver & Required<Pick<ProducerObserver, "batchAcknowledged">> = {
     sent: () => {
       this.sent++;
     },
-    acknowledged: (record, topic, partition, offset, latencyMicros) => {
+    acknowledged: (_record, _topic, _partition, _offset, latencyMicros) => {
       this.acked++;
       this.latency.record(latencyMicros);
-      this.recordAck(record.valueId, topic, partition, offset);
     },
-    batchAcknowledged: (records, topic, partition, baseOffset, atMicros) => {
+    batchAcknowledged: (records, _topic, _partition, _baseOffset, atMicros) => {
       const count = records.recordCount;
       this.acked += count;
-      for (let i = 0; i < count; i++) {
-        this.latency.record(atMicros - records.createdAtMicrosAt(i));
-        this.recordAck(records.valueIdAt(i), topic, partition, baseOffset < 0 ? -1 : baseOffset + i);
-      }
+      for (let i = 0; i < count; i++) this.latency.record(atMicros - records.createdAtMicrosAt(i));
     },
     failed: (_record, _topic, _partition, error, maybeWritten) => {
       this.failed++;
@@ -80,109 +70,138 @@ export class ProduceLedger {
 
   /**
    * Jepsen's nonmonotonic-send: per producer and partition, in send order (value ids grow
-   * with each producer's sends), acknowledged offsets must grow too. Reports each step back.
+   * with each producer's sends), acknowledged offsets must grow too. Reports each step back,
+   * in value id order.
    */
   nonmonotonicSends(report: (e: { valueId: number; topic: string; partition: number; offset: number; previous: number }) => void, valuesPerProducer: number): void {
-    // Value ids are visited in increasing order, so one producer's come together: the last
-    // offset per partition (by its canonical index) is an array, started anew per producer.
-    const last = new Float64Array(this.partitionKeys.length).fill(NaN);
-    let producer = NaN;
-    this.ackedRow.forEachInIdOrder((valueId, row) => {
-      const offset = this.ackedOffset.get(row);
-      if (offset < 0) return; // acks=0: no offset to compare
-      const where = this.partitionKeys[this.ackedPartition.get(row)]!;
-      const from = Math.floor(valueId / valuesPerProducer);
-      if (from !== producer) {
-        producer = from;
-        last.fill(NaN);
+    // Sends in invoke order are each producer's in value id order; the last offset per
+    // producer (by value id) and topic-partition.
+    // By producer number: an array for the workload's (small) numbers, a map for others.
+    const lastOfSmall: number[][] = [];
+    const lastOfOther = new Map<number, number[]>();
+    const found: { valueId: number; topic: string; partition: number; offset: number; previous: number }[] = [];
+    this.forEachSendBlock(({ valueIds, topicPartitionIds, offsets }, count) => {
+      for (let k = 0; k < count; k++) {
+        const offset = offsets[k]!;
+        if (offset < 0) continue; // not acknowledged, or acks=0: no offset to compare
+        const valueId = valueIds[k]!;
+        const producer = Math.floor(valueId / valuesPerProducer);
+        const small = producer >= 0 && producer < SMALL_PRODUCERS;
+        let last = small ? lastOfSmall[producer] : lastOfOther.get(producer);
+        if (last === undefined) {
+          last = [];
+          if (small) lastOfSmall[producer] = last;
+          else lastOfOther.set(producer, last);
+        }
+        const tp = topicPartitionIds[k]!;
+        const before = last[tp];
+        if (before !== undefined && offset < before) {
+          const where = this.partitionAt(tp);
+          found.push({ valueId, topic: where.topic, partition: where.partition, offset, previous: before });
+        }
+        last[tp] = offset;
       }
-      const before = last[where.canonical]!;
-      if (offset < before) report({ valueId, topic: where.topic, partition: where.partition, offset, previous: before });
-      last[where.canonical] = offset;
     });
+    found.sort((a, b) => a.valueId - b.valueId);
+    for (const e of found) report(e);
   }
 
   /** Acknowledged records for which `seen` is false (unprocessed by a consumer group, say). */
   ackedNot(seen: (valueId: number) => boolean): number {
     let n = 0;
-    const rows = this.ackedRow.size;
-    for (let row = 0; row < rows; row++) if (!seen(this.ackedValueIds.get(row))) n++;
+    this.forEachAckedInBlocks((block, k) => {
+      if (!seen(block.valueIds[k]!)) n++;
+    });
     return n;
   }
 
-  /** How many distinct values were acknowledged: rows 0 to this - 1. */
+  /** Visits the history's sends a block at a time (see History.readSendBlock). */
+  private forEachSendBlock(visit: (block: SendBlock, count: number) => void): void {
+    const history = this.history;
+    const block = newSendBlock(SEND_BLOCK_ROWS);
+    for (let from = 0; from < history.sendCount; from += SEND_BLOCK_ROWS) {
+      const count = Math.min(SEND_BLOCK_ROWS, history.sendCount - from);
+      history.readSendBlock(from, count, block);
+      visit(block, count);
+    }
+  }
+
+  /** Visits each acknowledged send (in send order: any order serves the counts) as its block and index in it. */
+  private forEachAckedInBlocks(visit: (block: SendBlock, k: number) => void): void {
+    this.forEachSendBlock((block, count) => {
+      const completions = block.completions;
+      for (let k = 0; k < count; k++) if (completions[k] === SEND_OK) visit(block, k);
+    });
+  }
+
+  /** How many acknowledgements there were: rows 0 to this - 1. */
   get ackedValues(): number {
-    return this.ackedRow.size;
+    return this.history.ackedCount;
   }
 
-  /** The value acknowledged `row`-th (in the order values were first acknowledged). */
+  /** The value acknowledged `row`-th. */
   ackedValueAt(row: number): number {
-    return this.ackedValueIds.get(row);
+    return this.history.sendValueId(this.history.ackedSendRow(row));
   }
 
-  /** Where the value of `row` was (last) acknowledged: an index for `partitionAt`, and the offset (-1 with acks=0). */
+  /** Where the value of `row` was acknowledged: an index for `partitionAt`, and the offset (-1 with acks=0). */
   ackedPartitionAt(row: number): number {
-    return this.ackedPartition.get(row);
+    return this.history.sendTopicPartitionId(this.history.ackedSendRow(row));
   }
 
   ackedOffsetAt(row: number): number {
-    return this.ackedOffset.get(row);
+    return this.history.sendOffset(this.history.ackedSendRow(row));
   }
 
   /** Rows `from` .. `from + count - 1` at once: their values, partition indexes and offsets (see `ackedValueAt` and the two after it). */
   readAcked(from: number, count: number, valueIds: Float64Array, partitions: Float64Array, offsets: Float64Array): void {
-    this.ackedValueIds.readInto(from, count, valueIds);
-    this.ackedPartition.readInto(from, count, partitions);
-    this.ackedOffset.readInto(from, count, offsets);
+    if (this.sendRows.length < count) this.sendRows = new Float64Array(count);
+    const sendRows = this.sendRows;
+    const history = this.history;
+    history.readAckedSendRows(from, count, sendRows);
+    // Sends acknowledged together were sent close together: read the stretch of sends they
+    // lie in as a block when it is not much longer than they are, else one by one.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < count; k++) {
+      const row = sendRows[k]!;
+      if (row < lo) lo = row;
+      if (row > hi) hi = row;
+    }
+    const span = hi - lo + 1;
+    if (count > 0 && span <= STRETCH_PER_ROW * count) {
+      if (this.stretch.valueIds.length < span) this.stretch = newSendBlock(span);
+      const stretch = this.stretch;
+      history.readSendBlock(lo, span, stretch);
+      for (let k = 0; k < count; k++) {
+        const i = sendRows[k]! - lo;
+        valueIds[k] = stretch.valueIds[i]!;
+        partitions[k] = stretch.topicPartitionIds[i]!;
+        offsets[k] = stretch.offsets[i]!;
+      }
+      return;
+    }
+    for (let k = 0; k < count; k++) {
+      const row = sendRows[k]!;
+      valueIds[k] = history.sendValueId(row);
+      partitions[k] = history.sendTopicPartitionId(row);
+      offsets[k] = history.sendOffset(row);
+    }
   }
 
-  /** The partition an `ackedPartitionAt` index stands for. */
+  /** The partition an `ackedPartitionAt` index stands for (a topic-partition id of the history). */
   partitionAt(index: number): { readonly topic: string; readonly partition: number } {
-    return this.partitionKeys[index]!;
+    const tps = this.history.topicPartitions;
+    return { topic: tps.topic(index), partition: tps.partition(index) };
   }
 
   /** Partition keys (`topic-p`) that acknowledged records went to. */
   partitionsWritten(): string[] {
     const used = new Set<number>();
-    const rows = this.ackedRow.size;
-    for (let row = 0; row < rows; row++) used.add(this.ackedPartition.get(row));
-    return [...new Set([...used].map((i) => this.partitionKeys[i]!.key))].sort();
-  }
-
-  private recordAck(valueId: number, topic: string, partition: number, offset: number): void {
-    const partitionKey = topic === this.lastTopic && partition === this.lastPartition ? this.lastPartitionKey : this.partitionKeyOf(topic, partition);
-    // One lookup: a new value gets the next row, a value acknowledged again keeps its own.
-    const row = this.ackedRow.addIfAbsent(valueId, this.ackedRow.size);
-    if (row === -1) {
-      // Rows are made in order (row === length): one chunk at a time, packed (see PackedColumn).
-      this.ackedValueIds.push(valueId);
-      this.ackedPartition.push(partitionKey);
-      this.ackedOffset.push(offset);
-      return;
-    }
-    this.ackedPartition.set(row, partitionKey);
-    this.ackedOffset.set(row, offset);
-  }
-
-  /** The index of a partition in `partitionKeys`, added on first sight; remembered for the next acknowledgement (a batch's records come together). */
-  private partitionKeyOf(topic: string, partition: number): number {
-    let byPartition = this.partitionIndex.get(topic);
-    if (byPartition === undefined) {
-      byPartition = new Map();
-      this.partitionIndex.set(topic, byPartition);
-    }
-    let partitionKey = byPartition.get(partition);
-    if (partitionKey === undefined) {
-      partitionKey = this.partitionKeys.length;
-      const key = `${topic}-${partition}`;
-      const canonical = this.partitionKeys.find((k) => k.key === key)?.canonical ?? partitionKey;
-      this.partitionKeys.push({ topic, partition, key, canonical });
-      byPartition.set(partition, partitionKey);
-    }
-    this.lastTopic = topic;
-    this.lastPartition = partition;
-    this.lastPartitionKey = partitionKey;
-    return partitionKey;
+    this.forEachAckedInBlocks((block, k) => {
+      used.add(block.topicPartitionIds[k]!);
+    });
+    return [...new Set([...used].map((tp) => partitionKey(this.partitionAt(tp))))].sort();
   }
 
   /**
@@ -191,23 +210,24 @@ export class ProduceLedger {
    */
   losses(committed: CommittedValues): LossReport {
     // Each partition's committed values looked up once, not by key string per record.
-    const byPartition = this.partitionKeys.map((k) => committed.get(k.key));
+    const byPartition: (CommittedPartitionValues | null | undefined)[] = [];
     let lostInOfflinePartitions = 0;
-    const lostRows: number[] = [];
-    const rows = this.ackedRow.size;
-    for (let row = 0; row < rows; row++) {
-      const values = byPartition[this.ackedPartition.get(row)];
-      const valueId = this.ackedValueIds.get(row);
-      if (values && (values.valueAt?.(this.ackedOffset.get(row)) === valueId || values.has(valueId))) continue;
-      lostRows.push(row);
+    const lost: { valueId: number; tp: number; offset: number }[] = [];
+    this.forEachAckedInBlocks(({ valueIds, topicPartitionIds, offsets }, k) => {
+      const tp = topicPartitionIds[k]!;
+      const values = tp in byPartition ? byPartition[tp] : (byPartition[tp] = committed.get(partitionKey(this.partitionAt(tp))));
+      const valueId = valueIds[k]!;
+      const offset = offsets[k]!;
+      if (values && (values.valueAt?.(offset) === valueId || values.has(valueId))) return;
+      lost.push({ valueId, tp, offset });
       if (!values) lostInOfflinePartitions++;
-    }
-    const examples = lostRows
-      .sort((a, b) => this.ackedValueIds.get(a) - this.ackedValueIds.get(b))
+    });
+    const examples = lost
+      .sort((a, b) => a.valueId - b.valueId)
       .slice(0, 10)
-      .map((row) => {
-        const where = this.partitionKeys[this.ackedPartition.get(row)]!;
-        return { valueId: this.ackedValueIds.get(row), topic: where.topic, partition: where.partition, offset: this.ackedOffset.get(row) };
+      .map(({ valueId, tp, offset }) => {
+        const where = this.partitionAt(tp);
+        return { valueId, topic: where.topic, partition: where.partition, offset };
       });
     let duplicated = 0;
     for (const values of committed.values()) {
@@ -215,6 +235,17 @@ export class ProduceLedger {
       if (values.repeatedCount !== undefined) duplicated += values.repeatedCount;
       else for (const offsets of values.values()) if (offsets.length > 1) duplicated++;
     }
-    return { lostAcked: lostRows.length, lostInOfflinePartitions, duplicated, examples };
+    return { lostAcked: lost.length, lostInOfflinePartitions, duplicated, examples };
   }
+}
+
+/** readAcked reads a stretch of sends as a block when it is at most this many times as long as the acknowledgements in it. */
+const STRETCH_PER_ROW = 4;
+/** Producer numbers below this have their last offsets in an array (see nonmonotonicSends). */
+const SMALL_PRODUCERS = 1 << 16;
+/** Sends read at once by the passes over every send. */
+const SEND_BLOCK_ROWS = 4096;
+
+function partitionKey(where: { readonly topic: string; readonly partition: number }): string {
+  return `${where.topic}-${where.partition}`;
 }

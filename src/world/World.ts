@@ -55,11 +55,12 @@ export interface WorldRunOptions {
 export class World {
   readonly sim: Simulation;
   readonly ensemble: Ensemble;
-  readonly ledger = new ProduceLedger();
   readonly consumed = new ConsumeLedger();
   readonly groups = new GroupLedger();
   /** The client-visible history (sends, polls, commits), in the style of Jepsen. */
   readonly history = new History();
+  /** What producers were told (counts and latencies); which values were acknowledged, where, it reads from the history. */
+  readonly ledger = new ProduceLedger(this.history);
   /** Where the checkers report what they find as the run goes. */
   readonly violations = new ViolationSink();
   readonly replication: ReplicationChecker;

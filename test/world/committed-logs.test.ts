@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { History } from "../../src/check/history/index.ts";
 import { ProduceLedger } from "../../src/check/ProduceLedger.ts";
 import { RecordSet, type RecordBatch } from "../../src/protocol/records.ts";
 import { CommittedLogs, type LeaderReplica } from "../../src/world/CommittedLogs.ts";
@@ -131,21 +132,23 @@ describe("committed logs kept up to date between liveness checks", () => {
       fc.property(fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), step, fc.boolean()), { maxLength: 40 }), (batchesPerRead, askAnywhere, steps) => {
         const logs: (BatchLog | undefined)[] = [0, 1, 2].map(() => new BatchLog([], batchesPerRead));
         const committed = new CommittedLogs({ partitions: () => [["t", 3]], leaderOf: (_t, p) => logs[p] });
-        const ledger = new ProduceLedger();
+        const history = new History();
+        const ledger = new ProduceLedger(history);
         const uncommitted = new UncommittedAcks(ledger, committed);
         const acked = new Set<number>();
+        // Each value is sent and acknowledged once, as in a run (the ledger reads its acknowledgements from the history).
+        const ack = (valueId: number, p: number, offset: number) => {
+          if (acked.has(valueId)) return;
+          history.sendInvoked("producer-0", 0, "t", null, valueId);
+          history.sendOk("producer-0", 1_000, valueId, p, offset);
+          ledger.observer.acknowledged!({ valueId } as never, "t", p, offset, 1000);
+          acked.add(valueId);
+        };
         for (const [p, s, countIt] of steps) {
           apply(logs, p, s, batchesPerRead);
-          // Some values get acknowledged between checks (acknowledging one twice keeps one row).
-          for (const b of logs[p]?.batches.slice(-2) ?? []) {
-            const valueId = b.records.valueIdAt(0);
-            ledger.observer.acknowledged!({ valueId } as never, "t", p, b.baseOffset, 1000);
-            acked.add(valueId);
-          }
-          if (s.kind === "hw") {
-            ledger.observer.acknowledged!({ valueId: 9_000_000_000 + s.back } as never, "t", p, -1, 1000);
-            acked.add(9_000_000_000 + s.back);
-          }
+          // Some values get acknowledged between checks.
+          for (const b of logs[p]?.batches.slice(-2) ?? []) ack(b.records.valueIdAt(0), p, b.baseOffset);
+          if (s.kind === "hw") ack(9_000_000_000 + s.back, p, -1);
           committed.refresh();
           const snapshots = committed.snapshots();
           const everywhere = new Set<number>();

@@ -100,8 +100,7 @@ export interface ClientCheckCounts {
 export function checkHistory(history: History, sink: ViolationSink, options: CheckHistoryOptions): ClientCheckCounts {
   const tps = history.topicPartitions;
   const partitions: KnownOffsets[] = [];
-  const expectedOffsets = highestOffsets(history);
-  const partitionOf = (tp: number): KnownOffsets => (partitions[tp] ??= new KnownOffsets((expectedOffsets[tp] ?? -1) + 1));
+  const partitionOf = (tp: number): KnownOffsets => (partitions[tp] ??= new KnownOffsets(history.highestOffset(tp) + 1));
   const counts = { "inconsistent-offsets": 0, "poll-skip": 0, "commit-skip": 0, "nonmonotonic-poll": 0, unseen: 0, "lost-write-read": 0, "hw-monotonic": 0, lostWriteReadNotCommitted: 0 };
   const report = (invariant: (typeof CLIENT_INVARIANTS)[number], example: ViolationExample): void => {
     counts[invariant]++;
@@ -228,24 +227,6 @@ type Report = (invariant: (typeof CLIENT_INVARIANTS)[number], example: Violation
  * consecutive offsets, so only its first can skip or go back: the cursor then moves to its
  * last.
  */
-/** Each topic-partition's highest offset acknowledged or polled (by topic-partition id; a hole where none): what its KnownOffsets will hold. */
-function highestOffsets(history: History): number[] {
-  const highest: number[] = [];
-  for (let row = 0; row < history.sendCount; row++) {
-    if (!history.sendAcknowledged(row)) continue;
-    const offset = history.sendOffset(row);
-    const tp = history.sendTopicPartitionId(row);
-    if (offset >= 0 && tp >= 0 && !(highest[tp]! >= offset)) highest[tp] = offset;
-  }
-  const runView = emptyRunView();
-  for (let r = 0; r < history.polledRunCount; r++) {
-    const run = history.readPolledRun(r, runView);
-    const last = run.firstOffset + run.count - 1;
-    if (run.count > 0 && !(highest[run.topicPartitionId]! >= last)) highest[run.topicPartitionId] = last;
-  }
-  return highest;
-}
-
 function checkPolls(history: History, partitions: readonly (KnownOffsets | undefined)[], report: Report): void {
   const tps = history.topicPartitions;
   const processCount = history.processNames().length;

@@ -3,7 +3,7 @@ import { Interner } from "../Interner.ts";
 import { OpKind, OpLog } from "./OpLog.ts";
 import { PackedColumn } from "../PackedColumn.ts";
 import { PolledRecords } from "./PolledRecords.ts";
-import { FAIL, INFO, OK, Sends } from "./Sends.ts";
+import { FAIL, INFO, OK, Sends, type SendBlock } from "./Sends.ts";
 import { TopicPartitions } from "./TopicPartitions.ts";
 import type { AssignView, CommitView, OpView, PolledRecord, PolledRecordView, PolledRunView, SendCompletion, SendView } from "./HistoryViews.ts";
 
@@ -30,6 +30,18 @@ export class History {
   private readonly keys = new Interner();
   private readonly groups = new Interner();
   readonly topicPartitions = new TopicPartitions(this.topics);
+  /**
+   * Each topic-partition's highest offset acknowledged or polled, by id (kept as they come,
+   * a comparison a batch or a polled record): what the checkers' arrays by offset must hold,
+   * known without a pass over every send.
+   */
+  private readonly highestOffsets: number[] = [];
+  /**
+   * The send row of each acknowledgement, in the order they came (rows acknowledged close
+   * together are close: a byte or two each). The produce ledger's view of what was
+   * acknowledged, and where, reads the sends through it instead of keeping its own copy.
+   */
+  private readonly ackedSendRows = new PackedColumn();
 
   private readonly ops = new OpLog();
   private readonly sends = new Sends();
@@ -78,8 +90,11 @@ export class History {
   /** The send was acknowledged at `offset` of `partition` (offset -1 with acks=0). */
   sendOk(_process: string, atMicros: number, valueId: number, partition: number, offset: number): void {
     const row = this.sends.takePending(valueId);
-    this.sends.complete(row, atMicros, OK, this.topicPartitions.internById(this.sends.topicId(row), partition), offset);
+    const tp = this.topicPartitions.internById(this.sends.topicId(row), partition);
+    this.sends.complete(row, atMicros, OK, tp, offset);
     this.ops.appendCompletion(row);
+    this.ackedSendRows.push(row);
+    this.sawOffset(tp, offset);
   }
 
   /** `sendOk` for each record of a batch acknowledged at once, record i at baseOffset + i (each -1 with acks=0). */
@@ -92,7 +107,9 @@ export class History {
       if (topicPartitionId < 0) topicPartitionId = this.topicPartitions.internById(this.sends.topicId(row), partition);
       this.sends.complete(row, atMicros, OK, topicPartitionId, baseOffset < 0 ? -1 : baseOffset + i);
       this.ops.appendCompletion(row);
+      this.ackedSendRows.push(row);
     }
+    if (count > 0 && baseOffset >= 0) this.sawOffset(topicPartitionId, baseOffset + count - 1);
   }
 
   /**
@@ -127,7 +144,18 @@ export class History {
   /** A record the poll started last returned. */
   polledRecord(topic: string, partition: number, offset: number, valueId: number): void {
     assert(Number.isSafeInteger(valueId), () => `history: value id ${valueId} is not an integer`);
-    this.polls.add(this.topicPartitions.intern(topic, partition), offset, valueId);
+    const tp = this.topicPartitions.intern(topic, partition);
+    this.polls.add(tp, offset, valueId);
+    this.sawOffset(tp, offset);
+  }
+
+  /** The highest offset of topic-partition `tp` acknowledged or polled; -1 when none. */
+  highestOffset(tp: number): number {
+    return this.highestOffsets[tp] ?? -1;
+  }
+
+  private sawOffset(tp: number, offset: number): void {
+    if (tp >= 0 && !(this.highestOffsets[tp]! >= offset)) this.highestOffsets[tp] = offset;
   }
 
   /** A consumer committed `offset` (the next to read) for a partition of `group`, and how it went. */
@@ -215,6 +243,25 @@ export class History {
 
   // ---- reading sends by row, without a view (for checkers) ----
 
+  /**
+   * Sends `from` .. `from + count - 1` in a block: value ids, topic-partition ids (-1 while
+   * pending) and offsets (-1 unless acknowledged with one). See Sends.readBlock.
+   */
+  readSendBlock(from: number, count: number, block: SendBlock): void {
+    this.sends.readBlock(from, count, block);
+  }
+  /** Acknowledgements so far (sends completed ok). */
+  get ackedCount(): number {
+    return this.ackedSendRows.length;
+  }
+  /** The send row of the `i`-th acknowledgement. */
+  ackedSendRow(i: number): number {
+    return this.ackedSendRows.get(i);
+  }
+  /** The send rows of acknowledgements `from` .. `from + count - 1`, into `into` from its start. */
+  readAckedSendRows(from: number, count: number, into: Float64Array): void {
+    this.ackedSendRows.readInto(from, count, into);
+  }
   sendValueId(row: number): number {
     return this.sends.valueId(row);
   }

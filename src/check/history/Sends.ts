@@ -2,6 +2,21 @@ import { assert } from "../../../sim/index.ts";
 import { PackedColumn } from "../PackedColumn.ts";
 import { PendingSends } from "./PendingSends.ts";
 
+/** Columns of a block of sends (see `Sends.readBlock`), each at least as long as the block. */
+export interface SendBlock {
+  /** How each send ended: PENDING, OK, FAIL or INFO. */
+  readonly completions: Float64Array;
+  readonly valueIds: Float64Array;
+  readonly topicPartitionIds: Float64Array;
+  readonly offsets: Float64Array;
+  /** Room for the reader's own use. */
+  readonly scratch: Float64Array;
+}
+
+export function newSendBlock(rows: number): SendBlock {
+  return { completions: new Float64Array(rows), valueIds: new Float64Array(rows), topicPartitionIds: new Float64Array(rows), offsets: new Float64Array(rows), scratch: new Float64Array(rows) };
+}
+
 /** How a send ended, as stored: not yet, acknowledged, failed for sure, outcome unknown. */
 export const PENDING = 0;
 export const OK = 1;
@@ -9,6 +24,9 @@ export const FAIL = 2;
 export const INFO = 3;
 /** How many kinds of ending there are: the outcome column's multiplier for the topic-partition. */
 const OUTCOMES = 4;
+/** The outcome's completion bits and the shift to its topic-partition id: integer operations, where `%` and `/` on the columns' doubles were a floating-point remainder and division each. */
+const COMPLETION_MASK = OUTCOMES - 1;
+const TOPIC_PARTITION_SHIFT = 2;
 
 /**
  * A history's sends, one row each in invoke order, in packed columns (about 12 bytes a
@@ -85,7 +103,7 @@ export class Sends {
 
   /** Records how send `row` (just taken from the pending sends) ended. */
   complete(row: number, atMicros: number, completion: number, topicPartitionId: number, offset: number): void {
-    assert(topicPartitionId >= 0 && completion !== PENDING, () => `history: send ${row} completed as ${completion} in topic-partition ${topicPartitionId}`);
+    assert(topicPartitionId >= 0 && topicPartitionId < 2 ** 28 && completion !== PENDING, () => `history: send ${row} completed as ${completion} in topic-partition ${topicPartitionId}`);
     this.outcome.set(row, completion + OUTCOMES * topicPartitionId);
     this.offset.set(row, offset);
     const invokedAt = this.invokedAt.get(row);
@@ -111,6 +129,29 @@ export class Sends {
     return true;
   }
 
+  /**
+   * Rows `from` .. `from + count - 1` at once, into `block` from its start (a loop per column
+   * and chunk, not four calls a row: the ledger's passes over every acknowledged send run
+   * once a run, mostly before the optimising compiler has seen them). `topicPartitionIds`
+   * is -1 where pending, `offsets` -1 where not acknowledged (or acks=0).
+   */
+  readBlock(from: number, count: number, block: SendBlock): void {
+    const { completions, valueIds, topicPartitionIds, offsets, scratch } = block;
+    assert(count <= completions.length && count <= valueIds.length && count <= topicPartitionIds.length && count <= offsets.length && count <= scratch.length, () => `Sends.readBlock: ${count} rows into a smaller block`);
+    this.valueIdFromFirst.readInto(from, count, valueIds);
+    this.process.readInto(from, count, scratch);
+    for (let k = 0; k < count; k++) valueIds[k] = valueIds[k]! + this.firstValueId[scratch[k]!]!;
+    this.outcome.readInto(from, count, scratch);
+    this.offset.readInto(from, count, offsets);
+    for (let k = 0; k < count; k++) {
+      const outcome = scratch[k]!;
+      const completion = outcome & COMPLETION_MASK;
+      completions[k] = completion;
+      topicPartitionIds[k] = outcome === PENDING ? -1 : outcome >> TOPIC_PARTITION_SHIFT;
+      if (completion !== OK) offsets[k] = -1;
+    }
+  }
+
   processId(row: number): number {
     return this.process.get(row);
   }
@@ -127,12 +168,12 @@ export class Sends {
     return this.invokedAt.get(row);
   }
   completionOf(row: number): number {
-    return this.outcome.get(row) % OUTCOMES;
+    return this.outcome.get(row) & COMPLETION_MASK;
   }
   /** -1 while pending. */
   topicPartitionId(row: number): number {
     const outcome = this.outcome.get(row);
-    return outcome === PENDING ? -1 : Math.floor(outcome / OUTCOMES);
+    return outcome === PENDING ? -1 : outcome >> TOPIC_PARTITION_SHIFT;
   }
   /** -1 when not known (not acknowledged, or acks=0). */
   offsetOf(row: number): number {

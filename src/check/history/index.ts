@@ -3,3 +3,4 @@ export type { AssignView, CommitView, OpView, PolledRecord, PolledRecordView, Po
 export { historyJsonLines, writeHistoryJsonLines } from "./JsonLinesHistory.ts";
 export { ednKeys, historyEdnLines, writeHistoryEdn } from "./EdnHistory.ts";
 export { writeHistory } from "./writeHistory.ts";
+export { newSendBlock, OK as SEND_OK, type SendBlock } from "./Sends.ts";

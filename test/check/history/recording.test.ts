@@ -29,6 +29,20 @@ describe("history: recording client operations", () => {
     ]);
   });
 
+  it("knows each partition's highest offset acknowledged or polled, by batch or by record, and -1 for one never seen", () => {
+    const history = new History();
+    for (let i = 0; i < 4; i++) history.sendInvoked("producer-0", 10 + i, "orders", null, i);
+    history.sendOkBatch(50, { recordCount: 3, valueIdAt: (i) => i }, 2, 40);
+    history.sendOk("producer-0", 60, 3, 0, 7);
+    history.pollStarted("consumer-0", 70);
+    history.polledRecord("orders", 2, 45, 99);
+    history.polledRecord("orders", 0, 3, 98);
+    const tps = history.topicPartitions;
+    expect(history.highestOffset(tps.intern("orders", 2))).toBe(45);
+    expect(history.highestOffset(tps.intern("orders", 0))).toBe(7);
+    expect(history.highestOffset(tps.intern("orders", 1))).toBe(-1);
+  });
+
   it("keeps commits with group, generation and fate", () => {
     const commits: unknown[] = [];
     scriptedHistory().forEachCommit((c) => commits.push([c.group, c.partition, c.offset, c.generation, c.ok]));
