@@ -1,4 +1,4 @@
-import type { CommitView, History, PolledRunView } from "../history/index.ts";
+import { newSendBlock, SEND_OK, type CommitView, type History, type PolledRunView } from "../history/index.ts";
 import { KnownOffsets } from "./KnownOffsets.ts";
 import type { ViolationExample, ViolationSink } from "../Violation.ts";
 import { VALUES_PER_PRODUCER } from "../../workload/ProducerWorkload.ts";
@@ -121,14 +121,21 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
       detail: `offset ${offset} of ${tps.label(tp)} holds value ${known} and value ${valueId} (${source})`,
     });
   };
-  for (let row = 0; row < history.sendCount; row++) {
-    if (!history.sendAcknowledged(row)) continue;
-    const offset = history.sendOffset(row);
-    const tp = history.sendTopicPartitionId(row);
-    if (offset < 0 || tp < 0) continue;
-    const valueId = history.sendValueId(row);
-    const known = partitionOf(tp).observe(offset, valueId, row);
-    if (known === known) inconsistent(tp, offset, valueId, known, history.sendCompletedAtMicros(row), `acknowledged to ${history.processName(history.sendProcessId(row))}`);
+  // The sends a block at a time (see History.readSendBlock): offsets are -1 unless acknowledged.
+  const block = newSendBlock(SEND_BLOCK_ROWS);
+  for (let from = 0; from < history.sendCount; from += SEND_BLOCK_ROWS) {
+    const count = Math.min(SEND_BLOCK_ROWS, history.sendCount - from);
+    history.readSendBlock(from, count, block);
+    const { valueIds, topicPartitionIds, offsets } = block;
+    for (let k = 0; k < count; k++) {
+      const offset = offsets[k]!;
+      const tp = topicPartitionIds[k]!;
+      if (offset < 0 || tp < 0) continue;
+      const valueId = valueIds[k]!;
+      const row = from + k;
+      const known = partitionOf(tp).observe(offset, valueId, row);
+      if (known === known) inconsistent(tp, offset, valueId, known, history.sendCompletedAtMicros(row), `acknowledged to ${history.processName(history.sendProcessId(row))}`);
+    }
   }
   // Which acknowledged sends some poll returned: marked on the send's row when the poll
   // found the value where its acknowledgement put it, else the value is kept aside. Exact
@@ -164,12 +171,8 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
     if (!committedCache.has(tp)) committedCache.set(tp, options.committed(tps.topic(tp), tps.partition(tp)));
     return committedCache.get(tp)!;
   };
-  for (let row = 0; row < history.sendCount; row++) {
-    if (!history.sendAcknowledged(row)) continue;
-    const tp = history.sendTopicPartitionId(row);
-    if (tp < 0 || tps.partition(tp) < 0) continue;
-    const p = partitions[tp];
-    if (!p?.polled || polledSend[row] === 1 || polledElsewhere.has(history.sendValueId(row))) continue;
+  /** Reports acknowledged send `row` (in `tp`, whose partition `p` was polled) as never polled, and as a lost write-read when polls passed its offset. */
+  function reportUnseen(row: number, tp: number, p: KnownOffsets): void {
     const s = history.readSend(row);
     const at = s.completedAtMicros >= 0 ? s.completedAtMicros : options.atMicros;
     const where = s.offset >= 0 ? `offset ${s.offset} of ${s.topic}-${s.partition}` : `${s.topic}-${s.partition}`;
@@ -189,6 +192,19 @@ export function checkHistory(history: History, sink: ViolationSink, options: Che
         atMicros: at, topic: s.topic, partition: s.partition, offset: s.offset, valueId: s.valueId,
         detail: `value ${s.valueId} acknowledged at ${where}, never polled though polls reached offset ${p.maxPolled}${fate}`,
       });
+    }
+  }
+  for (let from = 0; from < history.sendCount; from += SEND_BLOCK_ROWS) {
+    const count = Math.min(SEND_BLOCK_ROWS, history.sendCount - from);
+    history.readSendBlock(from, count, block);
+    for (let k = 0; k < count; k++) {
+      if (block.completions[k] !== SEND_OK) continue;
+      const tp = block.topicPartitionIds[k]!;
+      if (tp < 0 || tps.partition(tp) < 0) continue;
+      const p = partitions[tp];
+      const row = from + k;
+      if (!p?.polled || polledSend[row] === 1 || polledElsewhere.has(block.valueIds[k]!)) continue;
+      reportUnseen(row, tp, p);
     }
   }
   // Pass 4: what consumers read stays readable (the committed prefix they saw never shrinks).
@@ -227,6 +243,9 @@ type Report = (invariant: (typeof CLIENT_INVARIANTS)[number], example: Violation
  * consecutive offsets, so only its first can skip or go back: the cursor then moves to its
  * last.
  */
+/** Sends read at once by the passes over every send. */
+const SEND_BLOCK_ROWS = 4096;
+
 function checkPolls(history: History, partitions: readonly (KnownOffsets | undefined)[], report: Report): void {
   const tps = history.topicPartitions;
   const processCount = history.processNames().length;
