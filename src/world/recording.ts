@@ -20,9 +20,9 @@ function processIdOf(ctx: NodeContext, history: History): () => number {
 export function recordingProducerObserver(ctx: NodeContext, ledger: ProducerObserver & Required<Pick<ProducerObserver, "batchAcknowledged">>, history: History, after?: () => void): ProducerObserver {
   const processId = processIdOf(ctx, history);
   return {
-    sent: (record, topic) => {
-      ledger.sent?.(record, topic);
-      history.sendInvokedBy(processId(), ctx.now, topic, record.key, record.valueId);
+    sent: (topic, key, valueId, sizeBytes) => {
+      ledger.sent?.(topic, key, valueId, sizeBytes);
+      history.sendInvokedBy(processId(), ctx.now, topic, key, valueId);
     },
     acknowledged: (record, topic, partition, offset, latency) => {
       ledger.acknowledged?.(record, topic, partition, offset, latency);

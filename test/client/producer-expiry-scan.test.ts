@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PendingRecord, type ProducerBatch } from "../../src/client/producer/ProducerBatch.ts";
+import type { ProducerBatch } from "../../src/client/producer/ProducerBatch.ts";
 import { RecordAccumulator } from "../../src/client/producer/RecordAccumulator.ts";
 
 const DELIVERY_TIMEOUT_MICROS = 100;
@@ -36,7 +36,7 @@ function accumulator(): RecordAccumulator {
 }
 
 function append(acc: RecordAccumulator, now: number): ProducerBatch {
-  return acc.appendToNewBatch({ topic: "t", partition: 0 }, new PendingRecord(null, 1, 10, now, undefined), 10, now);
+  return acc.appendToNewBatch({ topic: "t", partition: 0 }, null, 1, 10, now, undefined, 10, now);
 }
 
 describe("producer: delivery timeouts of queued batches", () => {
@@ -67,7 +67,7 @@ describe("producer: delivery timeouts of queued batches", () => {
         for (const s of steps) {
           if (s.kind === "append") {
             now += s.advanceMicros;
-            acc.appendToNewBatch({ topic: "t", partition: s.partition }, new PendingRecord(null, 1, 10, now, undefined), 10, now);
+            acc.appendToNewBatch({ topic: "t", partition: s.partition }, null, 1, 10, now, undefined, 10, now);
           } else if (s.kind === "drain") {
             inFlight.push(...acc.drain(0, () => 0, now, () => true));
           } else if (s.kind === "retry" && inFlight.length > 0) {

@@ -9,7 +9,7 @@ function sentByWorkload(keys: number): { key: string | null; sizeBytes: number }
   const sim = new Simulation({ seed: "workload-keys" });
   const cluster = new FakeCluster(sim, { brokers: 1, topics: { events: 3 } });
   const sent: { key: string | null; sizeBytes: number }[] = [];
-  const observer: ProducerObserver = { sent: (r) => sent.push({ key: r.key, sizeBytes: r.sizeBytes }) };
+  const observer: ProducerObserver = { sent: (_topic, key, _valueId, sizeBytes) => sent.push({ key, sizeBytes }) };
   const load = { topic: "events", ratePerSec: 10_000, poisson: false, messageSizeBytes: 100, keys, stopAtMicros: 20_000 };
   sim.addNode("producer-1", (ctx) => new ProducerWorkload(ctx, 1, load, { bootstrapBrokers: cluster.brokerIds }, observer));
   sim.run({ untilMicros: 50_000 });

@@ -40,8 +40,8 @@ export interface ProducerStats {
 
 /** Reports for a history recorder or a latency histogram; all optional. */
 export interface ProducerObserver {
-  /** send() was called (Jepsen's invoke). */
-  sent?(record: KafkaRecord, topic: string): void;
+  /** send() was called (Jepsen's invoke); `sizeBytes` is the record's, key and overhead included. Fields, not a record: no object per send. */
+  sent?(topic: string, key: string | null, valueId: number, sizeBytes: number): void;
   /** The record was acknowledged, `latencyMicros` after send(). offset is -1 with acks=0. */
   acknowledged?(record: KafkaRecord, topic: string, partition: number, offset: number, latencyMicros: Micros): void;
   /**
@@ -163,19 +163,23 @@ export class KafkaProducer {
   sendRecord(topic: string, key: string | null, valueId: number, sizeBytes: number, callback?: ProduceCallback, keyBytes?: number): void {
     const now = this.ctx.now;
     if (keyBytes === undefined) keyBytes = key === null ? 0 : utf8Length(key);
-    const record = new PendingRecord(key, valueId, sizeBytes + keyBytes + RECORD_OVERHEAD_BYTES, now, callback);
+    const recordBytes = sizeBytes + keyBytes + RECORD_OVERHEAD_BYTES;
     this.stats.sent++;
-    this.extras.observer?.sent?.(record, topic);
-    if (this.closed) return this.failSoon(topic, record, "PRODUCER_CLOSED");
-    const batchBytes = BATCH_OVERHEAD_BYTES + record.sizeBytes;
+    this.extras.observer?.sent?.(topic, key, valueId, recordBytes);
+    // The record as an object only where it waits (failing soon, or blocked): appended at
+    // once, its fields go straight into the batch's columns.
+    if (this.closed) return this.failSoon(topic, new PendingRecord(key, valueId, recordBytes, now, callback), "PRODUCER_CLOSED");
+    const batchBytes = BATCH_OVERHEAD_BYTES + recordBytes;
     if (batchBytes > this.options.maxRequestSizeBytes || batchBytes > this.options.bufferMemoryBytes) {
-      return this.failSoon(topic, record, "RECORD_TOO_LARGE");
+      return this.failSoon(topic, new PendingRecord(key, valueId, recordBytes, now, callback), "RECORD_TOO_LARGE");
     }
     if (topic !== this.lastTopicAdded) {
       this.metadata.addTopic(topic);
       this.lastTopicAdded = topic;
     }
-    if (this.blocked.length > 0 || !this.place(topic, record)) this.block({ topic, record, deadlineMicros: now + this.options.maxBlockMicros });
+    if (this.blocked.length > 0 || !this.place(topic, key, valueId, recordBytes, now, callback)) {
+      this.block({ topic, record: new PendingRecord(key, valueId, recordBytes, now, callback), deadlineMicros: now + this.options.maxBlockMicros });
+    }
   }
 
   /** Refuses further sends (they fail with PRODUCER_CLOSED); what was accepted is still sent. */
@@ -202,29 +206,28 @@ export class KafkaProducer {
   // ---- placing records --------------------------------------------------------------------
 
   /** Partitions the record and appends it; false when it must wait (no metadata yet, or no memory). */
-  private place(topic: string, record: PendingRecord): boolean {
+  private place(topic: string, key: string | null, valueId: number, recordBytes: number, createdAtMicros: Micros, callback: ProduceCallback | undefined): boolean {
     const layout = this.layoutOf(topic);
     if (layout === null) {
       // Kafka's waitOnMetadata: keep asking (within the back-off) until max.block.ms.
       this.metadata.requestUpdate();
       return false;
     }
-    const key = record.key;
     let partition = this.partitioner.partition(topic, key, layout);
-    if (this.accumulator.tryAppend(topic, partition, record)) return true;
+    if (this.accumulator.tryAppend(topic, partition, key, valueId, recordBytes, createdAtMicros, callback)) return true;
     if (key === null && this.partitioner.switchesOnNewBatch) {
       // KIP-480: a keyless record that would open a new batch switches the sticky partition.
       this.partitioner.onNewBatch(topic, layout, partition);
       partition = this.partitioner.partition(topic, key, layout);
-      if (this.accumulator.tryAppend(topic, partition, record)) return true;
+      if (this.accumulator.tryAppend(topic, partition, key, valueId, recordBytes, createdAtMicros, callback)) return true;
     }
-    const reserve = this.accumulator.reserveFor(BATCH_OVERHEAD_BYTES + record.sizeBytes);
+    const reserve = this.accumulator.reserveFor(BATCH_OVERHEAD_BYTES + recordBytes);
     if (!this.pool.tryAllocate(reserve)) {
       this.blockedOnMemory = true;
       return false;
     }
     this.blockedOnMemory = false;
-    this.accumulator.appendToNewBatch({ topic, partition }, record, reserve, this.ctx.now);
+    this.accumulator.appendToNewBatch({ topic, partition }, key, valueId, recordBytes, createdAtMicros, callback, reserve, this.ctx.now);
     this.sender.wakeup();
     return true;
   }
@@ -253,7 +256,11 @@ export class KafkaProducer {
   /** Places waiting sends in order while they fit. */
   private unblock(): void {
     if (this.blocked.length === 0) return;
-    while (this.blocked.length > 0 && this.place(this.blocked[0]!.topic, this.blocked[0]!.record)) this.blocked.shift();
+    while (this.blocked.length > 0) {
+      const { topic, record } = this.blocked[0]!;
+      if (!this.place(topic, record.key, record.valueId, record.sizeBytes, record.createdAtMicros, record.callback)) break;
+      this.blocked.shift();
+    }
     if (this.blocked.length === 0) this.blockedOnMemory = false;
     this.armBlockTimer();
   }

@@ -121,19 +121,24 @@ export class ProducerBatch {
 
   /** Appends if the batch is open and the record fits in batch.size (a first record always fits). */
   tryAppend(record: PendingRecord, batchSizeBytes: number): boolean {
+    return this.tryAppendFields(record.key, record.valueId, record.sizeBytes, record.createdAtMicros, record.callback, batchSizeBytes);
+  }
+
+  /** `tryAppend` with the record's fields (the producer's send path makes no record object). */
+  tryAppendFields(key: string | null, valueId: number, sizeBytes: number, createdAtMicros: Micros, callback: ProduceCallback | undefined, batchSizeBytes: number): boolean {
     if (this.closed) return false;
-    if (this.count > 0 && this.sizeBytes + record.sizeBytes > batchSizeBytes) return false;
+    if (this.count > 0 && this.sizeBytes + sizeBytes > batchSizeBytes) return false;
     const i = this.count++;
     let numbers = this.numbers;
-    if ((i + 1) * STRIDE > numbers.length) numbers = this.grow(batchSizeBytes, record.sizeBytes);
-    numbers[i * STRIDE] = record.valueId;
-    numbers[i * STRIDE + 1] = record.createdAtMicros;
-    numbers[i * STRIDE + 2] = record.sizeBytes;
-    if (record.key !== null && this.keys === null) this.keys = new Array<string | null>(i).fill(null);
-    if (this.keys !== null) this.keys.push(record.key);
-    if (record.callback !== undefined && this.callbacks === null) this.callbacks = new Array<ProduceCallback | undefined>(i).fill(undefined);
-    if (this.callbacks !== null) this.callbacks.push(record.callback);
-    this.sizeBytes += record.sizeBytes;
+    if ((i + 1) * STRIDE > numbers.length) numbers = this.grow(batchSizeBytes, sizeBytes);
+    numbers[i * STRIDE] = valueId;
+    numbers[i * STRIDE + 1] = createdAtMicros;
+    numbers[i * STRIDE + 2] = sizeBytes;
+    if (key !== null && this.keys === null) this.keys = new Array<string | null>(i).fill(null);
+    if (this.keys !== null) this.keys.push(key);
+    if (callback !== undefined && this.callbacks === null) this.callbacks = new Array<ProduceCallback | undefined>(i).fill(undefined);
+    if (this.callbacks !== null) this.callbacks.push(callback);
+    this.sizeBytes += sizeBytes;
     return true;
   }
 

@@ -1,6 +1,6 @@
 import { assert, type Micros } from "../../../sim/index.ts";
 import { tpKey, type TopicPartition } from "../../protocol/records.ts";
-import { ProducerBatch, type PendingRecord } from "./ProducerBatch.ts";
+import { ProducerBatch, type ProduceCallback } from "./ProducerBatch.ts";
 
 export interface AccumulatorOptions {
   readonly batchSizeBytes: number;
@@ -52,14 +52,14 @@ export class RecordAccumulator {
   constructor(private readonly options: AccumulatorOptions) {}
 
   /** Appends to the open batch at the tail of the partition's queue; false when a new batch is needed. */
-  tryAppend(topic: string, partition: number, record: PendingRecord): boolean {
+  tryAppend(topic: string, partition: number, key: string | null, valueId: number, sizeBytes: number, createdAtMicros: Micros, callback: ProduceCallback | undefined): boolean {
     if (topic !== this.lastTopic) {
       this.lastTopic = topic;
       this.lastTopicQueues = this.queuesByTopic.get(topic);
     }
     const batches = this.lastTopicQueues?.[partition]?.batches;
     const last = batches?.[batches.length - 1];
-    return last !== undefined && last.tryAppend(record, this.options.batchSizeBytes);
+    return last !== undefined && last.tryAppendFields(key, valueId, sizeBytes, createdAtMicros, callback, this.options.batchSizeBytes);
   }
 
   /** Memory a new batch for a record of `recordBytes` reserves (Kafka allocates max(batch.size, size)). */
@@ -67,14 +67,14 @@ export class RecordAccumulator {
     return Math.max(this.options.batchSizeBytes, batchBytes);
   }
 
-  /** Opens a new batch at the tail (its memory already reserved) with `record` in it. */
-  appendToNewBatch(tp: TopicPartition, record: PendingRecord, reservedBytes: number, now: Micros): ProducerBatch {
-    const key = tpKey(tp);
-    const batch = new ProducerBatch(tp, key, now, reservedBytes);
-    batch.tryAppend(record, this.options.batchSizeBytes);
-    const queue = this.queueOf(tp, key).batches;
+  /** Opens a new batch at the tail (its memory already reserved) with the record (its fields) in it. */
+  appendToNewBatch(tp: TopicPartition, key: string | null, valueId: number, sizeBytes: number, createdAtMicros: Micros, callback: ProduceCallback | undefined, reservedBytes: number, now: Micros): ProducerBatch {
+    const partitionKey = tpKey(tp);
+    const batch = new ProducerBatch(tp, partitionKey, now, reservedBytes);
+    batch.tryAppendFields(key, valueId, sizeBytes, createdAtMicros, callback, this.options.batchSizeBytes);
+    const queue = this.queueOf(tp, partitionKey).batches;
     // The expiry scans rely on it (see takeExpired).
-    assert(queue.length === 0 || queue[queue.length - 1]!.createdMicros <= now, () => `batch for ${key} made before the last one`);
+    assert(queue.length === 0 || queue[queue.length - 1]!.createdMicros <= now, () => `batch for ${partitionKey} made before the last one`);
     queue.push(batch);
     return batch;
   }
