@@ -140,7 +140,8 @@ export class Sends {
     assert(count <= completions.length && count <= valueIds.length && count <= topicPartitionIds.length && count <= offsets.length && count <= scratch.length, () => `Sends.readBlock: ${count} rows into a smaller block`);
     this.valueIdFromFirst.readInto(from, count, valueIds);
     this.process.readInto(from, count, scratch);
-    for (let k = 0; k < count; k++) valueIds[k] = valueIds[k]! + this.firstValueId[scratch[k]!]!;
+    const firstValueId = this.firstValueId;
+    for (let k = 0; k < count; k++) valueIds[k] = valueIds[k]! + firstValueId[scratch[k]! | 0]!;
     this.outcome.readInto(from, count, scratch);
     this.offset.readInto(from, count, offsets);
     for (let k = 0; k < count; k++) {
