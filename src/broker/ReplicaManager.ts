@@ -57,6 +57,9 @@ const key = (topic: string, partition: number): string => `${topic}-${partition}
  * shrinks and expands ISRs through the coordination store, and checkpoints high
  * watermarks to disk.
  */
+/** A watch list of waiting fetches this long is purged of completed ones when the next joins. */
+const PURGE_AT = 16;
+
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   /** The same replicas by topic, then partition number: lookups on the fetch path build no string. */
@@ -64,7 +67,12 @@ export class ReplicaManager {
   private controllerEpoch = -1;
   /** acks=all produces in purgatory, by the partitions they wait on. */
   private readonly delayedProduces = new Map<Partition, DelayedProduce[]>();
-  private delayedFetches: DelayedFetch[] = [];
+  /**
+   * Fetches in purgatory, by the partitions they watch (Kafka's DelayedOperationPurgatory
+   * keyed by TopicPartitionOperationKey): a change to a partition checks only the fetches
+   * that read it. A completed fetch leaves a list when that list is next checked or grows.
+   */
+  private readonly delayedFetches = new Map<Partition, DelayedFetch[]>();
   readonly isr: IsrUpdater;
   private readonly checkpoint: HighWatermarkCheckpoint;
   private checkpointStarted = false;
@@ -130,7 +138,9 @@ export class ReplicaManager {
     fetchers.removePartition(p);
     p.makeFollower(state);
     ctx.record("broker.follower", { partition: key(p.topic, p.partition), leader: state.leader, leaderEpoch: state.leaderEpoch });
+    // Kafka's completeDelayedFetchOrProduceRequests: what waited on this leader answers now.
     this.completeDelayedProduces(p);
+    this.tryCompleteFetches(p);
     if (options.behaviour.truncation === "high-watermark") {
       // Before KIP-101 a new follower truncates to its own high watermark, at once.
       this.truncate(p, p.highWatermark);
@@ -201,8 +211,8 @@ export class ReplicaManager {
       send();
     });
     const afterRequest = this.host.options.behaviour.completeAfterRequest;
-    let hwMoved: Partition[] | null = null;
-    let appended = false;
+    // The partitions appended to, and whether each one's high watermark moved, in request order.
+    let appended: { readonly p: Partition; readonly hwMoved: boolean }[] | null = null;
     for (const entry of entries) {
       const p = this.lookup(entry.topic, entry.partition);
       if (!p) {
@@ -224,8 +234,7 @@ export class ReplicaManager {
         continue;
       }
       // The high watermark moves with the append; what it unblocks waits for the request's end.
-      if (p.maybeIncrementHighWatermark()) (hwMoved ??= []).push(p);
-      appended = true;
+      (appended ??= []).push({ p, hwMoved: p.maybeIncrementHighWatermark() });
     }
     if (delayed.start(timeoutMicros)) {
       for (const p of delayed.watchedPartitions()) {
@@ -234,9 +243,14 @@ export class ReplicaManager {
         else this.delayedProduces.set(p, [delayed]);
       }
     }
-    // Kafka's action queue (KAFKA-8334), run once the request is handled.
-    if (hwMoved !== null) for (const p of hwMoved) this.onHighWatermarkChanged(p);
-    else if (appended) this.tryCompleteFetches();
+    // Kafka's action queue (KAFKA-8334), run once the request is handled: per partition, what
+    // its moved high watermark unblocks, else the fetches its new records may satisfy.
+    if (appended !== null) {
+      for (const { p, hwMoved } of appended) {
+        if (hwMoved) this.onHighWatermarkChanged(p);
+        else this.tryCompleteFetches(p);
+      }
+    }
   }
 
   /** Every record of a partition's local log, in offset order (the group coordinator's load). */
@@ -257,16 +271,17 @@ export class ReplicaManager {
     return out;
   }
 
+  /** Kafka's appendRecordsToLeader: a moved high watermark completes what waits on the partition, else its new records may complete followers' fetches. */
   private onLogAppended(p: Partition): void {
     if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
-    this.tryCompleteFetches();
+    else this.tryCompleteFetches(p);
   }
 
-  /** The high watermark moved: waiting produces may complete, consumers may read more. */
+  /** The high watermark moved: waiting produces may complete, consumers may read more (Kafka's tryCompleteDelayedRequests). */
   onHighWatermarkChanged(p: Partition): void {
     this.host.observer?.highWatermarkChanged?.(this.brokerId, p.topic, p.partition, p.highWatermark, this.host.ctx.now);
     this.completeDelayedProduces(p);
-    this.tryCompleteFetches();
+    this.tryCompleteFetches(p);
   }
 
   private completeDelayedProduces(p: Partition): void {
@@ -325,14 +340,29 @@ export class ReplicaManager {
     // A fetch that waits reads again when it completes, with the high watermark of that moment.
     const delayed = new DelayedFetch(ctx, ready, () => answer(null));
     delayed.start(req.maxWaitMicros);
-    this.delayedFetches.push(delayed);
+    // Every partition resolved (an unknown one answers at once): each watch list gets it.
+    for (const p of resolved) {
+      const list = this.delayedFetches.get(p!);
+      if (list === undefined) this.delayedFetches.set(p!, [delayed]);
+      else {
+        // Fetches that completed (answered through another partition, or timed out) leave.
+        if (list.length >= PURGE_AT) this.delayedFetches.set(p!, list.filter((d) => !d.isCompleted));
+        this.delayedFetches.get(p!)!.push(delayed);
+      }
+    }
   }
 
-  private tryCompleteFetches(): void {
-    if (this.delayedFetches.length === 0) return;
-    const waiting = this.delayedFetches;
-    this.delayedFetches = [];
-    for (const d of waiting) if (!d.tryComplete()) this.delayedFetches.push(d);
+  /** Checks the fetches watching `p`, in the order they came (Kafka's checkAndComplete). */
+  private tryCompleteFetches(p: Partition): void {
+    const waiting = this.delayedFetches.get(p);
+    if (waiting === undefined) return;
+    // Completing one answers at once; a fetch coming in meanwhile joins a new list.
+    this.delayedFetches.delete(p);
+    const still: DelayedFetch[] = [];
+    for (const d of waiting) if (!d.tryComplete()) still.push(d);
+    if (still.length === 0) return;
+    const joined = this.delayedFetches.get(p);
+    this.delayedFetches.set(p, joined === undefined ? still : still.concat(joined));
   }
 
   private availableBytes(req: FetchRequest, resolved: readonly (Partition | undefined)[], follower: boolean): number {
