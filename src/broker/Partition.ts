@@ -175,16 +175,18 @@ export class Partition {
   }
 
   /**
-   * Leader: a follower outside the ISR that has caught up to the high watermark, and to
-   * the start of the current epoch, may join (Kafka's isFollowerInSync for expansion).
+   * Leader: a follower outside the ISR that has caught up to the high watermark, and (with
+   * `needsEpochStart`) to the start of the current epoch, may join (Kafka's isFollowerInSync
+   * for expansion).
    */
-  replicaToAdd(replicaId: number): boolean {
+  replicaToAdd(replicaId: number, needsEpochStart = true): boolean {
     if (!this.isLeader || this.isr.includes(replicaId)) return false;
     const r = this.remote.get(replicaId);
     if (r === undefined || r.logEndOffset < 0) return false;
     // A stale high watermark (a new leader's lags) is not enough: the follower must also have
-    // everything from before this epoch, or electing it later would lose committed records (KAFKA-7128).
-    return r.logEndOffset >= this.log.highWatermark && r.logEndOffset >= this.leaderEpochStartOffset;
+    // everything from before this epoch, or electing it later would lose committed records
+    // (KAFKA-7128, Kafka 2.1; earlier releases had the gap).
+    return r.logEndOffset >= this.log.highWatermark && (!needsEpochStart || r.logEndOffset >= this.leaderEpochStartOffset);
   }
 
   /** Leader: the ISR (and, under KIP-966, the ELR) the store accepted. */

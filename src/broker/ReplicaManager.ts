@@ -322,7 +322,7 @@ export class ReplicaManager {
       // An out-of-range fetch fails its read, and Kafka then leaves the follower's state alone.
       if (follower && fp.fetchOffset >= p.log.logStartOffset && fp.fetchOffset <= p.log.logEndOffset) {
         p.updateFollowerFetchState(req.replicaId, fp.fetchOffset, ctx.now);
-        if (p.replicaToAdd(req.replicaId)) this.isr.expand(p, req.replicaId);
+        if (p.replicaToAdd(req.replicaId, this.host.options.behaviour.isrJoinNeedsEpochStart)) this.isr.expand(p, req.replicaId);
         if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
       }
     }

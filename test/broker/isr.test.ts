@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Profile } from "../../src/protocol/config/profiles.ts";
 import { appendAsLeader, batch, BrokerWorld, logsOf, Replica } from "./harness.ts";
 
 const SECOND = 1_000_000;
@@ -159,14 +160,24 @@ describe("replication: the ISR expands when a follower reaches the high watermar
     expect(r.zk.writes).toEqual([]);
   });
 
-  it("a follower at the high watermark but below the start of the leader's epoch does not join (KAFKA-7128)", () => {
-    // Broker 1 had 10 records from epoch 0 and a stale high watermark of 6 when it was elected
-    // for epoch 1 with follower 3 (silent) still in the ISR, so the high watermark stays at 6.
+  /** Broker 1 had 10 records from epoch 0 and a stale high watermark of 6 when it was elected for epoch 1 with follower 3 (silent) still in the ISR, so the high watermark stays at 6. */
+  function newLeaderWithStaleHighWatermark(profile: Profile): Replica {
     const world = new BrokerWorld();
     const log = world.log(1);
     appendAsLeader(log, [6, 4], 0);
     log.updateHighWatermark(6);
-    const r = new Replica(world, 1, { logs: logsOf([["orders-0", log]]) });
+    return new Replica(world, 1, { logs: logsOf([["orders-0", log]]), profile });
+  }
+
+  it("before Kafka 2.1 (profile 0.11) a follower at a new leader's stale high watermark joins, without the records the leader's epoch began after (KAFKA-7128's gap)", () => {
+    const r = newLeaderWithStaleHighWatermark("0.11");
+    r.leaderAndIsr({ leader: 1, leaderEpoch: 1, isr: [1, 3] });
+    r.fetch(2, 6);
+    expect(r.zk.isrs).toEqual([[1, 2, 3]]);
+  });
+
+  it("a follower at the high watermark but below the start of the leader's epoch does not join (KAFKA-7128)", () => {
+    const r = newLeaderWithStaleHighWatermark("3.x");
     r.leaderAndIsr({ leader: 1, leaderEpoch: 1, isr: [1, 3] });
     expect(r.partition().highWatermark).toBe(6);
     r.fetch(2, 6); // at the high watermark, but without records 6-9 the leader's epoch began after

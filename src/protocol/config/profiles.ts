@@ -86,6 +86,13 @@ export interface ProfileBehaviour {
    * commit (which carries the leader epoch), and moves back past a truncation. See Fetcher.
    */
   readonly consumerPositionValidation: boolean;
+  /**
+   * KAFKA-7128 (Kafka 2.1, also 2.0.1 and 1.1.2): a follower joins the ISR only once it has
+   * reached the start of the leader's epoch as well as the high watermark. Before, the high
+   * watermark alone was enough, and a new leader's lagging one let a follower without
+   * records committed in the previous epoch join the ISR (and be elected, losing them).
+   */
+  readonly isrJoinNeedsEpochStart: boolean;
   /** One line for reports and error messages. */
   readonly summary: string;
 }
@@ -102,6 +109,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     completeAfterRequest: false,
     idempotentEpochBump: false,
     consumerPositionValidation: false,
+    isrJoinNeedsEpochStart: false,
     summary: "followers truncate to the high watermark (before KIP-101)",
   }),
   "0.11": Object.freeze({
@@ -115,6 +123,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     completeAfterRequest: false,
     idempotentEpochBump: false,
     consumerPositionValidation: false,
+    isrJoinNeedsEpochStart: false,
     summary: "followers truncate by leader epoch (KIP-101)",
   }),
   "2.1": Object.freeze({
@@ -128,6 +137,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     completeAfterRequest: false,
     idempotentEpochBump: false,
     consumerPositionValidation: false,
+    isrJoinNeedsEpochStart: true,
     summary: "leader epochs with KIP-279's answer and KIP-320's fencing",
   }),
   "3.x": Object.freeze({
@@ -141,6 +151,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     completeAfterRequest: true,
     idempotentEpochBump: true,
     consumerPositionValidation: true,
+    isrJoinNeedsEpochStart: true,
     summary: "2.1's behaviour with 3.0's defaults (acks=all, idempotence on)",
   }),
   "4.x": Object.freeze({
@@ -154,6 +165,7 @@ export const PROFILE_BEHAVIOUR: Readonly<Record<Profile, ProfileBehaviour>> = Ob
     completeAfterRequest: true,
     idempotentEpochBump: true,
     consumerPositionValidation: true,
+    isrJoinNeedsEpochStart: true,
     summary: "3.x's behaviour plus KIP-966's eligible leader replicas and strict min ISR, with 4.0's defaults (linger.ms 5)",
   }),
 });
