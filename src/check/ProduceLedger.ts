@@ -12,6 +12,24 @@ import { LatencyHistogram } from "../report/LatencyHistogram.ts";
 export type CommittedValues = ReadonlyMap<string, CommittedPartitionValues | null>;
 export type CommittedPartitionValues = ReadonlyMap<number, readonly number[]> & { readonly repeatedCount?: number; valueAt?(offset: number): number | undefined };
 
+/** An acknowledged offset below the previous one of the same producer and partition (Jepsen's nonmonotonic-send). */
+export interface NonmonotonicSend {
+  readonly valueId: number;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly previous: number;
+}
+
+/** What `ProduceLedger.endOfRun` finds. */
+export interface EndOfRunReport {
+  readonly losses: LossReport;
+  /** In value id order. */
+  readonly nonmonotonic: readonly NonmonotonicSend[];
+  /** Acknowledged values `seen` was false for. */
+  readonly notSeen: number;
+}
+
 export interface LossReport {
   /** Acknowledged records absent from the final committed log of their partition. */
   readonly lostAcked: number;
@@ -69,22 +87,36 @@ export class ProduceLedger {
   };
 
   /**
-   * Jepsen's nonmonotonic-send: per producer and partition, in send order (value ids grow
-   * with each producer's sends), acknowledged offsets must grow too. Reports each step back,
-   * in value id order.
+   * The end-of-run comparisons, in one pass over the history's sends (each pass decodes
+   * every send, millions in a long run): losses against the final committed logs, Jepsen's
+   * nonmonotonic sends, and how many acknowledged values `seen` is false for (unprocessed
+   * by a consumer group, say; 0 without `seen`).
    */
-  nonmonotonicSends(report: (e: { valueId: number; topic: string; partition: number; offset: number; previous: number }) => void, valuesPerProducer: number): void {
-    // Sends in invoke order are each producer's in value id order; the last offset per
-    // producer (by value id) and topic-partition.
-    // By producer number: an array for the workload's (small) numbers, a map for others.
+  endOfRun(committed: CommittedValues, valuesPerProducer: number, seen?: (valueId: number) => boolean): EndOfRunReport {
+    // Losses: each partition's committed values looked up once, not by key string per record.
+    const byPartition: (CommittedPartitionValues | null | undefined)[] = [];
+    let lostInOfflinePartitions = 0;
+    const lost: { valueId: number; tp: number; offset: number }[] = [];
+    // Nonmonotonic sends: sends in invoke order are each producer's in value id order; the
+    // last offset per producer (by value id) and topic-partition, in an array for the
+    // workload's (small) producer numbers, a map for others.
     const lastOfSmall: number[][] = [];
     const lastOfOther = new Map<number, number[]>();
-    const found: { valueId: number; topic: string; partition: number; offset: number; previous: number }[] = [];
-    this.forEachSendBlock(({ valueIds, topicPartitionIds, offsets }, count) => {
+    const nonmonotonic: NonmonotonicSend[] = [];
+    let notSeen = 0;
+    this.forEachSendBlock(({ completions, valueIds, topicPartitionIds, offsets }, count) => {
       for (let k = 0; k < count; k++) {
-        const offset = offsets[k]!;
-        if (offset < 0) continue; // not acknowledged, or acks=0: no offset to compare
+        if (completions[k] !== SEND_OK) continue;
         const valueId = valueIds[k]!;
+        const tp = topicPartitionIds[k]!;
+        const offset = offsets[k]!;
+        if (seen !== undefined && !seen(valueId)) notSeen++;
+        const values = tp in byPartition ? byPartition[tp] : (byPartition[tp] = committed.get(partitionKey(this.partitionAt(tp))));
+        if (!(values && (values.valueAt?.(offset) === valueId || values.has(valueId)))) {
+          lost.push({ valueId, tp, offset });
+          if (!values) lostInOfflinePartitions++;
+        }
+        if (offset < 0) continue; // acks=0: no offset to compare
         const producer = Math.floor(valueId / valuesPerProducer);
         const small = producer >= 0 && producer < SMALL_PRODUCERS;
         let last = small ? lastOfSmall[producer] : lastOfOther.get(producer);
@@ -93,26 +125,43 @@ export class ProduceLedger {
           if (small) lastOfSmall[producer] = last;
           else lastOfOther.set(producer, last);
         }
-        const tp = topicPartitionIds[k]!;
         const before = last[tp];
         if (before !== undefined && offset < before) {
           const where = this.partitionAt(tp);
-          found.push({ valueId, topic: where.topic, partition: where.partition, offset, previous: before });
+          nonmonotonic.push({ valueId, topic: where.topic, partition: where.partition, offset, previous: before });
         }
         last[tp] = offset;
       }
     });
-    found.sort((a, b) => a.valueId - b.valueId);
-    for (const e of found) report(e);
+    nonmonotonic.sort((a, b) => a.valueId - b.valueId);
+    const examples = lost
+      .sort((a, b) => a.valueId - b.valueId)
+      .slice(0, 10)
+      .map(({ valueId, tp, offset }) => {
+        const where = this.partitionAt(tp);
+        return { valueId, topic: where.topic, partition: where.partition, offset };
+      });
+    let duplicated = 0;
+    for (const values of committed.values()) {
+      if (!values) continue;
+      if (values.repeatedCount !== undefined) duplicated += values.repeatedCount;
+      else for (const offsets of values.values()) if (offsets.length > 1) duplicated++;
+    }
+    return { losses: { lostAcked: lost.length, lostInOfflinePartitions, duplicated, examples }, nonmonotonic, notSeen };
+  }
+
+  /**
+   * Jepsen's nonmonotonic-send: per producer and partition, in send order (value ids grow
+   * with each producer's sends), acknowledged offsets must grow too. Reports each step back,
+   * in value id order.
+   */
+  nonmonotonicSends(report: (e: NonmonotonicSend) => void, valuesPerProducer: number): void {
+    for (const e of this.endOfRun(new Map(), valuesPerProducer).nonmonotonic) report(e);
   }
 
   /** Acknowledged records for which `seen` is false (unprocessed by a consumer group, say). */
   ackedNot(seen: (valueId: number) => boolean): number {
-    let n = 0;
-    this.forEachAckedInBlocks((block, k) => {
-      if (!seen(block.valueIds[k]!)) n++;
-    });
-    return n;
+    return this.endOfRun(new Map(), 1, seen).notSeen;
   }
 
   /** Visits the history's sends a block at a time (see History.readSendBlock). */
@@ -209,33 +258,7 @@ export class ProduceLedger {
    * acknowledged in, with the first few (smallest value ids) as examples.
    */
   losses(committed: CommittedValues): LossReport {
-    // Each partition's committed values looked up once, not by key string per record.
-    const byPartition: (CommittedPartitionValues | null | undefined)[] = [];
-    let lostInOfflinePartitions = 0;
-    const lost: { valueId: number; tp: number; offset: number }[] = [];
-    this.forEachAckedInBlocks(({ valueIds, topicPartitionIds, offsets }, k) => {
-      const tp = topicPartitionIds[k]!;
-      const values = tp in byPartition ? byPartition[tp] : (byPartition[tp] = committed.get(partitionKey(this.partitionAt(tp))));
-      const valueId = valueIds[k]!;
-      const offset = offsets[k]!;
-      if (values && (values.valueAt?.(offset) === valueId || values.has(valueId))) return;
-      lost.push({ valueId, tp, offset });
-      if (!values) lostInOfflinePartitions++;
-    });
-    const examples = lost
-      .sort((a, b) => a.valueId - b.valueId)
-      .slice(0, 10)
-      .map(({ valueId, tp, offset }) => {
-        const where = this.partitionAt(tp);
-        return { valueId, topic: where.topic, partition: where.partition, offset };
-      });
-    let duplicated = 0;
-    for (const values of committed.values()) {
-      if (!values) continue;
-      if (values.repeatedCount !== undefined) duplicated += values.repeatedCount;
-      else for (const offsets of values.values()) if (offsets.length > 1) duplicated++;
-    }
-    return { lostAcked: lost.length, lostInOfflinePartitions, duplicated, examples };
+    return this.endOfRun(committed, 1).losses;
   }
 }
 

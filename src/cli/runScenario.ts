@@ -86,19 +86,20 @@ export function runScenario(
   const phases = world.run();
   afterRun?.(world, phases);
   const ledger = world.ledger;
-  const losses = ledger.losses(world.committedValues());
   const groups = world.groups;
-  world.finishChecks(losses);
-  const violations = world.violations;
   const hasGroups = scenario.consumers.some((c) => c.group !== null);
+  // Acknowledged records no group member ever processed (none counted without groups).
+  const endOfRun = world.ledgerEndOfRun(hasGroups ? (id) => groups.wasProcessed(id) : undefined);
+  const losses = endOfRun.losses;
+  world.finishChecks(endOfRun);
+  const violations = world.violations;
   const counts: Record<ExpectMetric, number> = {
     "lost-acked": losses.lostAcked,
     sent: ledger.sent,
     acked: ledger.acked,
     failed: ledger.failed,
     processed: groups.processed,
-    // Acknowledged records no group member ever processed (none counted without groups).
-    unprocessed: hasGroups ? ledger.ackedNot((id) => groups.wasProcessed(id)) : 0,
+    unprocessed: endOfRun.notSeen,
     redelivered: groups.redelivered,
     rebalances: groups.rebalances,
     "commit-failed": groups.commitFailed,

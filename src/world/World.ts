@@ -1,7 +1,7 @@
 import { Simulation, type Micros, type TraceSink } from "../../sim/index.ts";
 import { Broker } from "../broker/Broker.ts";
 import { addEnsemble, type Ensemble } from "../coord/Ensemble.ts";
-import { ProduceLedger, type LossReport } from "../check/ProduceLedger.ts";
+import { ProduceLedger, type EndOfRunReport } from "../check/ProduceLedger.ts";
 import { ViolationSink } from "../check/Violation.ts";
 import { ReplicationChecker } from "../check/replication/index.ts";
 import { checkHistory } from "../check/client/index.ts";
@@ -268,13 +268,18 @@ export class World {
     }
   }
 
+  /** The produce ledger's comparisons with the final committed logs (see ProduceLedger.endOfRun), for `finishChecks` and the summary. */
+  ledgerEndOfRun(seen?: (valueId: number) => boolean): EndOfRunReport {
+    return this.ledger.endOfRun(this.committedValues(), VALUES_PER_PRODUCER, seen);
+  }
+
   /**
    * The end-of-run checks, into the run's violations (where the checkers running alongside
    * have reported already): liveness, replication and ensemble invariants that need the
    * final state, one owner per generation, the client-visible history, and what the final
    * committed logs say of the acknowledged records (lost-write, duplicate, nonmonotonic-send).
    */
-  finishChecks(losses: LossReport): void {
+  finishChecks({ losses, nonmonotonic }: EndOfRunReport): void {
     const sink = this.violations;
     const now = this.sim.now;
     for (const reason of this.livenessProblems) sink.report("liveness", { atMicros: now, detail: reason });
@@ -291,10 +296,9 @@ export class World {
     checkHistory(this.history, sink, { atMicros: now, committed: (t, p) => committed.get(`${t}-${p}`) ?? null });
     const lost = losses.examples.map((e) => ({ atMicros: now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: "acknowledged, absent from the final committed log" }));
     sink.reportMany("lost-write", losses.lostAcked, lost);
-    this.ledger.nonmonotonicSends(
-      (e) => sink.report("nonmonotonic-send", { atMicros: now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: `acknowledged at offset ${e.offset} after a previous send of the same producer at ${e.previous}` }),
-      VALUES_PER_PRODUCER,
-    );
+    for (const e of nonmonotonic) {
+      sink.report("nonmonotonic-send", { atMicros: now, topic: e.topic, partition: e.partition, offset: e.offset, valueId: e.valueId, detail: `acknowledged at offset ${e.offset} after a previous send of the same producer at ${e.previous}` });
+    }
     for (const [partitionKey, values] of committed) {
       if (!values) continue;
       for (const [valueId, offsets] of values.repeatedValues()) {
