@@ -51,8 +51,8 @@ export class PendingRecord implements KafkaRecord {
 
 /** Numbers a batch keeps per record: value id, send time, size (RecordSet.fromNumbers' layout). */
 const STRIDE = 3;
-/** The most records a batch makes room for at its first (a large batch.size of small records grows from there). */
-const PRESIZED_RECORDS = 512;
+/** The most records a batch makes room for at its first record (it grows by doubling from there). */
+const PRESIZED_RECORDS = 32;
 const NO_NUMBERS: number[] = [];
 
 /**
@@ -67,10 +67,10 @@ const NO_NUMBERS: number[] = [];
  */
 export class ProducerBatch {
   /**
-   * Value id, send time and size of record i at [3i, 3i+1, 3i+2]; sized at the first record
-   * for as many records of its size as batch.size holds (grown by push, the array was copied
-   * a dozen times on its way to a full batch: a fifth of what a steady run allocated), and
-   * cut to the records' length when the batch is first sent, which hands it to the RecordSet.
+   * Value id, send time and size of record i at [3i, 3i+1, 3i+2]; grown by doubling from a
+   * first size (see `grow`: grown by push, the array was copied a dozen times on its way to a
+   * full batch, a fifth of what a steady run allocated), and cut to the records' length when
+   * the batch is first sent, which hands it to the RecordSet.
    */
   private numbers: number[] = NO_NUMBERS;
   /** The records' keys, from the first record with one (null until then: all keyless). */
@@ -142,10 +142,15 @@ export class ProducerBatch {
     return true;
   }
 
-  /** Room for the records batch.size holds at `recordBytes` each (at most PRESIZED_RECORDS), or twice the records so far. */
+  /**
+   * Room at the first record for as many records of its size as batch.size holds, up to
+   * PRESIZED_RECORDS (a batch sent at linger.ms often holds far fewer: sized for a full
+   * batch.size, a light load's batches allocated five times what they kept); then twice the
+   * records so far, up to what batch.size holds (and beyond only for smaller records).
+   */
   private grow(batchSizeBytes: number, recordBytes: number): number[] {
     const fit = Math.max(1, Math.floor((batchSizeBytes - BATCH_OVERHEAD_BYTES) / recordBytes));
-    const records = this.count === 1 ? Math.min(fit, PRESIZED_RECORDS) : 2 * this.count;
+    const records = this.count === 1 ? Math.min(fit, PRESIZED_RECORDS) : this.count <= fit ? Math.min(2 * this.count, fit) : 2 * this.count;
     // new Array(n), as RecordSet.of makes its arrays: readers see one kind of array.
     const numbers = new Array<number>(records * STRIDE);
     const old = this.numbers;
