@@ -147,8 +147,10 @@ export class CommittedLogColumn {
 
   private ensureCapacity(length: number): void {
     if (length <= this.valueIds.length) return;
-    let capacity = Math.ceil(this.valueIds.length * 1.5);
-    while (capacity < length) capacity = Math.ceil(capacity * 1.5);
+    // Doubling: a long run's column reaches millions of values, and each growth copies and
+    // fills a fresh array (growing by half, that was ~4% of a steady 20 s run; doubling ~3%).
+    let capacity = Math.max(1, this.valueIds.length * 2);
+    while (capacity < length) capacity *= 2;
     const grown = new Float64Array(capacity).fill(NaN);
     grown.set(this.valueIds);
     this.valueIds = grown;
