@@ -93,8 +93,8 @@ export class ValueIdTable {
   /**
    * The block slot of `valueId` when a write there is exactly what `set` would do (no sparse
    * ids, the id's block exists with room, within MAX_GAP of its end), else -1: lets
-   * `addIfAbsent` and `increment` look the id up once where `get` then `set` looked it up
-   * twice (both run per record).
+   * `increment` look the id up once where `get` then `set` looked it up twice (it runs per
+   * processed record).
    */
   private slot(valueId: number): number {
     if (this.sparse.size !== 0) return -1;
@@ -103,23 +103,6 @@ export class ValueIdTable {
     if (block === undefined) return -1;
     const index = valueId - bucket * VALUES_PER_PRODUCER;
     return Number.isInteger(index) && index < block.values.length && index <= block.end + MAX_GAP ? index : -1;
-  }
-
-  /** The id's value if it has one; else sets it to `value` and returns -1. */
-  addIfAbsent(valueId: number, value: number): number {
-    const index = this.slot(valueId);
-    if (index < 0 || !(value >= 0 && value < 0x7fffffff && Number.isInteger(value))) {
-      const known = this.get(valueId);
-      if (known === -1) this.set(valueId, value);
-      return known;
-    }
-    const block = this.lastBlock!;
-    const stored = block.values[index]!;
-    if (stored !== 0) return stored - 1;
-    block.values[index] = value + 1;
-    this.count++;
-    if (index >= block.end) block.end = index + 1;
-    return -1;
   }
 
   /** Adds one to the id's value (an absent id counts as 0) and returns the new value. */
@@ -139,25 +122,6 @@ export class ValueIdTable {
     block.values[index] = value + 1;
     if (index >= block.end) block.end = index + 1;
     return value;
-  }
-
-  /** Visits every id with its value, in increasing id order. */
-  forEachInIdOrder(visit: (valueId: number, value: number) => void): void {
-    const inOrder = this.sparse.size === 0 ? null : [...this.sparse.keys()].sort((a, b) => a - b);
-    let next = 0; // the next sparse id (in inOrder) to visit
-    const buckets = [...this.blocks.keys()].sort((a, b) => a - b);
-    for (const bucket of buckets) {
-      const block = this.blocks.get(bucket)!;
-      const base = bucket * VALUES_PER_PRODUCER;
-      for (let i = 0; i < block.end; i++) {
-        const stored = block.values[i]!;
-        if (stored === 0) continue;
-        const valueId = base + i;
-        if (inOrder !== null) while (next < inOrder.length && inOrder[next]! < valueId) visit(inOrder[next]!, this.sparse.get(inOrder[next++]!)!);
-        visit(valueId, stored - 1);
-      }
-    }
-    if (inOrder !== null) while (next < inOrder.length) visit(inOrder[next]!, this.sparse.get(inOrder[next++]!)!);
   }
 
   /** Bytes held by the typed arrays (used and spare capacity). */
