@@ -55,6 +55,9 @@ export class CommittedLogColumn {
       this.startOffset = start;
     }
     this.highWatermark = highWatermark;
+    // Sized once for everything below the high watermark: placing batch by batch doubled a
+    // long run's column ten times over, each a fresh array copied and NaN-filled.
+    this.ensureCapacity(highWatermark - start);
     let offset = start;
     let walked = 0;
     while (offset < highWatermark) {
@@ -93,12 +96,16 @@ export class CommittedLogColumn {
     }
   }
 
-  /** The committed log as of the last refresh: a copy of its column (length high watermark - log start), null without a leader. */
+  /**
+   * The committed log as of the last refresh (length high watermark - log start), null
+   * without a leader: a view of the column, not a copy (the end-of-run checks read millions
+   * of values once), so it holds only until the next refresh.
+   */
   snapshot(): { readonly startOffset: number; readonly valueIds: Float64Array } | null {
     if (!this.live) return null;
     const length = Math.max(0, this.highWatermark - this.startOffset);
     this.ensureCapacity(length);
-    return { startOffset: this.startOffset, valueIds: this.valueIds.slice(0, length) };
+    return { startOffset: this.startOffset, valueIds: this.valueIds.subarray(0, length) };
   }
 
   /** Records of `batch` at or after `offset` and below the high watermark go in; returns the walk's next offset. */

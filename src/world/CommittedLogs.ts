@@ -86,7 +86,7 @@ export class CommittedLogs {
     return this.occurrences.get(valueId) > 0;
   }
 
-  /** Each partition's committed log as of the last refresh, keyed `topic-partition`, in `partitions` order; null without a leader. */
+  /** Each partition's committed log as of the last refresh (views, good until the next), keyed `topic-partition`, in `partitions` order; null without a leader. */
   snapshots(): Map<string, CommittedLogSnapshot | null> {
     const out = new Map<string, CommittedLogSnapshot | null>();
     for (const [topic, partitions] of this.options.partitions()) {

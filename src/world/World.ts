@@ -371,7 +371,7 @@ export class World {
   /**
    * Each partition's final committed log: the value ids below the high watermark of the
    * replica that leads it now, with the offsets they sit at; null for a partition with no
-   * leader.
+   * leader. They read the committed logs' columns in place: good until the run goes on.
    */
   committedValues(): ReadonlyMap<string, CommittedLogValues | null> {
     const now = this.sim.now;
