@@ -326,19 +326,16 @@ export class ReplicaManager {
         if (p.maybeIncrementHighWatermark()) this.onHighWatermarkChanged(p);
       }
     }
-    const answer = (hws: readonly number[] | null) => {
-      const partitions = this.readForFetch(req, resolved, follower, errors, hws);
-      let bytes = 0;
-      for (const r of partitions) for (const b of r.batches) bytes += b.sizeBytes;
-      this.host.respond(from, { type: "kafka.fetch.response", correlationId: req.correlationId, partitions }, 64 + bytes);
-    };
-    const ready = () => anyError || this.availableBytes(req, resolved, follower) >= req.minBytes;
-    if (req.maxWaitMicros <= 0 || ready()) {
-      answer(hwAtRead);
+    if (req.maxWaitMicros <= 0 || anyError || this.availableBytes(req, resolved, follower) >= req.minBytes) {
+      this.answerFetch(from, req, resolved, follower, errors, hwAtRead);
       return;
     }
     // A fetch that waits reads again when it completes, with the high watermark of that moment.
-    const delayed = new DelayedFetch(ctx, ready, () => answer(null));
+    const delayed = new DelayedFetch(
+      ctx,
+      () => this.availableBytes(req, resolved, follower) >= req.minBytes,
+      () => this.answerFetch(from, req, resolved, follower, errors, null),
+    );
     delayed.start(req.maxWaitMicros);
     // Every partition resolved (an unknown one answers at once): each watch list gets it.
     for (const p of resolved) {
@@ -350,6 +347,21 @@ export class ReplicaManager {
         this.delayedFetches.get(p!)!.push(delayed);
       }
     }
+  }
+
+  /** Reads for a fetch and answers it (`hws`: each partition's high watermark as of the read, null for now). */
+  private answerFetch(
+    from: string,
+    req: FetchRequest,
+    resolved: readonly (Partition | undefined)[],
+    follower: boolean,
+    errors: readonly (KafkaError | null)[],
+    hws: readonly number[] | null,
+  ): void {
+    const partitions = this.readForFetch(req, resolved, follower, errors, hws);
+    let bytes = 0;
+    for (const r of partitions) for (const b of r.batches) bytes += b.sizeBytes;
+    this.host.respond(from, { type: "kafka.fetch.response", correlationId: req.correlationId, partitions }, 64 + bytes);
   }
 
   /** Checks the fetches watching `p`, in the order they came (Kafka's checkAndComplete). */

@@ -1,4 +1,8 @@
 import { ValueIdTable } from "../check/ValueIdTable.ts";
+import { VALUES_PER_PRODUCER } from "../workload/ProducerWorkload.ts";
+
+/** Producers with an index below this are followed one by one in `increasingPerProducer`. */
+const MAX_PRODUCERS_FOLLOWED = 4096;
 
 /**
  * A partition's committed log read as value id -> offsets (what CommittedValues holds per
@@ -119,8 +123,10 @@ export class CommittedLogValues implements ReadonlyMap<number, readonly number[]
 export function findRepeatedValues(logs: readonly { readonly startOffset: number; readonly valueIds: Float64Array }[]): Map<number, number[]>[] {
   // Value id -> 1 + the index of the last log seen holding it: a second sighting in the same log is a repeat.
   const lastLog = new ValueIdTable();
+  const lastValue = new Float64Array(MAX_PRODUCERS_FOLLOWED);
   return logs.map((log, index) => {
     const valueIds = log.valueIds;
+    if (increasingPerProducer(valueIds, lastValue)) return new Map<number, number[]>();
     let repeats: Set<number> | null = null;
     for (let i = 0; i < valueIds.length; i++) {
       const valueId = valueIds[i]!;
@@ -142,4 +148,23 @@ export function findRepeatedValues(logs: readonly { readonly startOffset: number
     for (const [valueId, list] of offsets) repeated.set(valueId, list);
     return repeated;
   });
+}
+
+/**
+ * Whether each workload producer's values (value id = producer index * VALUES_PER_PRODUCER
+ * + sequence) rise strictly along the log, so that none repeats: the common case (a
+ * producer's records land in a partition in the order it sent them), told in one pass
+ * with no table, where finding repeats in general looks every value up. False for any
+ * value of no producer followed (`lastValue` is scratch, one slot per producer).
+ */
+function increasingPerProducer(valueIds: Float64Array, lastValue: Float64Array): boolean {
+  lastValue.fill(-1);
+  for (let i = 0; i < valueIds.length; i++) {
+    const valueId = valueIds[i]!;
+    if (Number.isNaN(valueId)) continue;
+    const producer = Math.floor(valueId / VALUES_PER_PRODUCER);
+    if (!(producer >= 0 && producer < MAX_PRODUCERS_FOLLOWED) || valueId <= lastValue[producer]!) return false;
+    lastValue[producer] = valueId;
+  }
+  return true;
 }

@@ -49,4 +49,30 @@ describe("CommittedLogValues", () => {
       { numRuns: 300 },
     );
   });
+
+  it("logs where each producer's values mostly rise, now and then written twice or out of order, give the repeats each log's own table gives", () => {
+    // A step appends producer p's next value, or (rarely) one it already wrote, or a gap.
+    const step = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 40 }));
+    fc.assert(
+      fc.property(fc.array(fc.array(step, { maxLength: 60 }), { maxLength: 4 }), (spec) => {
+        const logs = spec.map((steps) => {
+          const next = [0, 0, 0, 0];
+          const values = steps.map(([p, roll]) => {
+            if (roll === 0) return NaN;
+            const sequence = roll === 1 && next[p]! > 0 ? next[p]! - 1 - (roll % next[p]!) : next[p]!++;
+            return p * 1_000_000_000 + sequence;
+          });
+          return { startOffset: steps.length, valueIds: Float64Array.from(values) };
+        });
+        const repeated = findRepeatedValues(logs);
+        logs.forEach((log, i) => {
+          const own = new CommittedLogValues(log.startOffset, log.valueIds);
+          const shared = new CommittedLogValues(log.startOffset, log.valueIds, repeated[i]);
+          expect(shared.repeatedValues()).toEqual(own.repeatedValues());
+          expect([...shared]).toEqual([...own]);
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
