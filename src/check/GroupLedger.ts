@@ -1,4 +1,5 @@
 import type { GroupConsumerObserver } from "../client/consumer/group/GroupConsumerObserver.ts";
+import { recordOffsetOf } from "../protocol/records.ts";
 import { LatencyHistogram } from "../report/LatencyHistogram.ts";
 import { ValueIdTable } from "./ValueIdTable.ts";
 import { ProcessedStream, type ProcessedRecord } from "./ProcessedStream.ts";
@@ -32,12 +33,18 @@ export class GroupLedger {
 
   readonly observer: GroupConsumerObserver = {
     processed: (record, generation, member, atMicros) => {
-      this.stream.append(record.record.valueId, record.topic, record.partition, record.offset, generation, member, atMicros);
-      this.processed++;
-      const id = record.record.valueId;
-      const times = this.timesProcessed.increment(id);
-      if (times === 2) this.redeliveredValues++;
-      this.endToEnd.record(atMicros - record.record.createdAtMicros);
+      const owner = this.stream.ownerOf(record.topic, record.partition, generation, member);
+      this.processedOne(owner, record.record.valueId, record.offset, record.record.createdAtMicros, atMicros);
+    },
+    processedAll: (records, generation, member, atMicros) => {
+      for (let run = 0; run < records.runCount; run++) {
+        const { topic, partition } = records.runTopicPartition(run);
+        const owner = this.stream.ownerOf(topic, partition, generation, member);
+        const batch = records.runBatch(run);
+        const values = batch.records;
+        const end = records.runFirst(run) + records.runLength(run);
+        for (let i = records.runFirst(run); i < end; i++) this.processedOne(owner, values.valueIdAt(i), recordOffsetOf(batch, i), values.createdAtMicrosAt(i), atMicros);
+      }
     },
     commitFailed: () => {
       this.commitFailed++;
@@ -47,6 +54,15 @@ export class GroupLedger {
       this.rebalanceDuration.record(atMicros - startedMicros);
     },
   };
+
+  /** A record processed by `owner` (the stream's id of its partition, generation and member). */
+  private processedOne(owner: number, valueId: number, offset: number, createdAtMicros: number, atMicros: number): void {
+    this.stream.appendOwned(owner, valueId, offset, atMicros);
+    this.processed++;
+    const times = this.timesProcessed.increment(valueId);
+    if (times === 2) this.redeliveredValues++;
+    this.endToEnd.record(atMicros - createdAtMicros);
+  }
 
   /** The processed stream, one entry at a time (for checkers and reports). */
   *processedStream(): Generator<ProcessedRecord> {

@@ -61,7 +61,11 @@ export class ProcessedStream {
   }
 
   append(valueId: number, topic: string, partition: number, offset: number, generation: number, member: string, atMicros: number): void {
-    const owner = this.ownerOf(topic, partition, generation, member);
+    this.appendOwned(this.ownerOf(topic, partition, generation, member), valueId, offset, atMicros);
+  }
+
+  /** `append` by owner id (see `ownerOf`): a poll's run of records has one owner, found once. */
+  appendOwned(owner: number, valueId: number, offset: number, atMicros: number): void {
     if (owner !== this.lastOwner || offset !== this.nextOffset) {
       this.runStart.push(this.valueIds.length);
       this.runOwner.push(owner);
@@ -96,7 +100,8 @@ export class ProcessedStream {
     return r;
   }
 
-  private ownerOf(topic: string, partition: number, generation: number, member: string): number {
+  /** The owner id of (topic, partition, generation, member), made at its first use. */
+  ownerOf(topic: string, partition: number, generation: number, member: string): number {
     for (let i = 0; i < RECENT; i++) {
       if (this.recentMember[i] === member && this.recentPartition[i] === partition && this.recentGeneration[i] === generation && this.recentTopic[i] === topic) return this.recentOwner[i]!;
     }

@@ -2,6 +2,7 @@ import type { NodeContext } from "../../sim/index.ts";
 import type { ProducerObserver } from "../client/producer/KafkaProducer.ts";
 import type { GroupConsumerObserver } from "../client/consumer/group/GroupConsumerObserver.ts";
 import type { ConsumedRecord } from "../client/consumer/Fetcher.ts";
+import type { ConsumerRecords } from "../client/consumer/ConsumerRecords.ts";
 import type { History } from "../check/history/index.ts";
 
 /**
@@ -52,13 +53,22 @@ function recordPollBy(processId: number, atMicros: number, history: History, rec
   for (const r of records) history.polledRecord(r.topic, r.partition, r.offset, r.record.valueId);
 }
 
+/** `recordPollBy` for a group member's poll, read from its runs. */
+function recordRunsBy(processId: number, atMicros: number, history: History, records: ConsumerRecords): void {
+  history.pollStartedBy(processId, atMicros);
+  for (let run = 0; run < records.runCount; run++) {
+    const { topic, partition } = records.runTopicPartition(run);
+    history.polledRun(topic, partition, records.runBatch(run), records.runFirst(run), records.runLength(run));
+  }
+}
+
 export function recordingGroupObserver(ctx: NodeContext, ledger: GroupConsumerObserver, history: History, group: string): GroupConsumerObserver {
   const processId = processIdOf(ctx, history);
   return {
     ...ledger,
     polled: (records, generation, member, at) => {
       ledger.polled?.(records, generation, member, at);
-      recordPollBy(processId(), ctx.now, history, records);
+      recordRunsBy(processId(), ctx.now, history, records);
     },
     partitionsAssigned: (partitions, generation, member, startedMicros, at) => {
       ledger.partitionsAssigned?.(partitions, generation, member, startedMicros, at);

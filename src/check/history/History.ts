@@ -1,4 +1,5 @@
 import { assert } from "../../../sim/index.ts";
+import { recordOffsetOf, type RecordBatch } from "../../protocol/records.ts";
 import { Interner } from "../Interner.ts";
 import { OpKind, OpLog } from "./OpLog.ts";
 import { PackedColumn } from "../PackedColumn.ts";
@@ -147,6 +148,20 @@ export class History {
     const tp = this.topicPartitions.intern(topic, partition);
     this.polls.add(tp, offset, valueId);
     this.sawOffset(tp, offset);
+  }
+
+  /** `polledRecord` for records `first` .. `first + count - 1` of `batch`, of one partition. */
+  polledRun(topic: string, partition: number, batch: RecordBatch, first: number, count: number): void {
+    const tp = this.topicPartitions.intern(topic, partition);
+    const records = batch.records;
+    let offset = -1;
+    for (let i = first; i < first + count; i++) {
+      const valueId = records.valueIdAt(i);
+      assert(Number.isSafeInteger(valueId), () => `history: value id ${valueId} is not an integer`);
+      offset = recordOffsetOf(batch, i);
+      this.polls.add(tp, offset, valueId);
+    }
+    if (count > 0) this.sawOffset(tp, offset);
   }
 
   /** The highest offset of topic-partition `tp` acknowledged or polled; -1 when none. */

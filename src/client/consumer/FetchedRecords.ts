@@ -1,10 +1,11 @@
 import { recordOffsetOf, type RecordBatch, type TopicPartition } from "../../protocol/records.ts";
-import { ConsumerRecord } from "./ConsumerRecord.ts";
+import { recordOf, type ConsumerRecords } from "./ConsumerRecords.ts";
 import type { ConsumedRecord } from "./Fetcher.ts";
 
 /**
  * The records of one fetch answer for one partition, from the consumer's position on, kept
- * as the answer's batches: a ConsumedRecord is made only when poll() hands the record out.
+ * as the answer's batches: poll() hands them out as runs of those batches (ConsumerRecords),
+ * and a record object is made only for a reader that asks for one.
  *
  * A lagging consumer's answer holds up to max.partition.fetch.bytes (a megabyte: thousands
  * of records) per partition, and it waits in the fetch buffer while poll() hands it out
@@ -47,27 +48,33 @@ export class FetchedRecords {
 
   /** Takes the next record. */
   take(): ConsumedRecord {
-    const b = this.batches[this.batch]!;
-    const i = this.index;
-    const records = b.records;
-    const record = new ConsumerRecord(
-      this.tp.topic,
-      this.tp.partition,
-      recordOffsetOf(b, i),
-      b.partitionLeaderEpoch,
-      records.keyAt(i),
-      records.valueIdAt(i),
-      records.sizeBytesAt(i),
-      records.createdAtMicrosAt(i),
-      records.payloadAt(i),
-    );
+    const record = recordOf(this.tp, this.batches[this.batch]!, this.index);
     this.taken++;
-    if (++this.index >= b.records.length) {
+    if (++this.index >= this.batches[this.batch]!.records.length) {
       this.batch++;
       this.index = 0;
       this.skipEmpty();
     }
     return record;
+  }
+
+  /** Takes up to `max` records into `out`, a run per batch; returns how many. */
+  takeInto(out: ConsumerRecords, max: number): number {
+    let took = 0;
+    while (took < max && this.remaining > 0) {
+      const b = this.batches[this.batch]!;
+      const count = Math.min(max - took, b.records.length - this.index);
+      out.append(this.tp, b, this.index, count);
+      took += count;
+      this.taken += count;
+      this.index += count;
+      if (this.index >= b.records.length) {
+        this.batch++;
+        this.index = 0;
+        this.skipEmpty();
+      }
+    }
+    return took;
   }
 
   /** Every record not yet taken, in offset order. */

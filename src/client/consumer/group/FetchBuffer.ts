@@ -1,6 +1,6 @@
 import { assert } from "../../../../sim/index.ts";
-import { tpKey, type TopicPartition } from "../../../protocol/records.ts";
-import type { ConsumedRecord } from "../Fetcher.ts";
+import { recordOffsetOf, tpKey, type TopicPartition } from "../../../protocol/records.ts";
+import { ConsumerRecords } from "../ConsumerRecords.ts";
 import type { FetchedRecords } from "../FetchedRecords.ts";
 import type { SubscriptionState } from "./SubscriptionState.ts";
 
@@ -54,8 +54,8 @@ export class FetchBuffer {
    * partition's position past what it hands out. Answers for partitions no longer assigned
    * (or whose position moved, by a seek) are dropped.
    */
-  drain(maxRecords: number, subscriptions: SubscriptionState): ConsumedRecord[] {
-    const out: ConsumedRecord[] = [];
+  drain(maxRecords: number, subscriptions: SubscriptionState): ConsumerRecords {
+    let out = ConsumerRecords.EMPTY;
     while (this.queue.length > 0 && out.length < maxRecords) {
       const f = this.queue[0]!;
       const position = subscriptions.position(f.tp);
@@ -64,11 +64,13 @@ export class FetchBuffer {
         this.shift();
         continue;
       }
-      const take = Math.min(maxRecords - out.length, f.records.remaining);
-      for (let i = 0; i < take; i++) out.push(f.records.take());
-      const epoch = take > 0 ? out[out.length - 1]!.leaderEpoch : undefined;
+      if (out === ConsumerRecords.EMPTY && f.records.remaining > 0) out = new ConsumerRecords();
+      const took = f.records.takeInto(out, maxRecords - out.length);
+      // The leader epoch of the last record handed out (its batch's), for the position.
+      const epoch = took > 0 ? out.runBatch(out.runCount - 1).partitionLeaderEpoch : undefined;
       if (f.records.remaining > 0) {
-        subscriptions.setPosition(f.tp, out[out.length - 1]!.offset + 1, epoch);
+        const last = out.runCount - 1;
+        subscriptions.setPosition(f.tp, recordOffsetOf(out.runBatch(last), out.runFirst(last) + out.runLength(last) - 1) + 1, epoch);
       } else {
         subscriptions.setPosition(f.tp, f.nextOffset, epoch);
         this.shift();

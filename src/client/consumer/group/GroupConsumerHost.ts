@@ -1,5 +1,6 @@
 import { assert, MICROS_PER_SECOND, type Message, type Micros, type NodeContext, type Process } from "../../../../sim/index.ts";
 import type { ConsumedRecord } from "../Fetcher.ts";
+import type { ConsumerRecords } from "../ConsumerRecords.ts";
 import { KafkaConsumer, type KafkaConsumerExtras } from "../KafkaConsumer.ts";
 import type { RebalanceListener } from "./ConsumerCoordinator.ts";
 import type { CommitResult, GroupConsumerObserver } from "./GroupConsumerObserver.ts";
@@ -112,7 +113,7 @@ export class GroupConsumerHost implements Process {
     this.consumer.poll(this.options.pollTimeoutMicros, (records) => this.polled(records));
   }
 
-  private polled(records: readonly ConsumedRecord[]): void {
+  private polled(records: ConsumerRecords): void {
     if (this.closeStarted) return;
     if (records.length === 0) return this.pollAgain();
     this.busy = true;
@@ -135,16 +136,21 @@ export class GroupConsumerHost implements Process {
   }
 
   /** Processes records[i..] one after another, each taking the processing time. */
-  private process(records: readonly ConsumedRecord[], i: number, generation: number, memberId: string, then: () => void): void {
+  private process(records: ConsumerRecords, i: number, generation: number, memberId: string, then: () => void): void {
     const per = this.options.processingMicrosPerRecord;
     if (per === 0) {
-      for (let k = i; k < records.length; k++) this.processed(records[k]!, generation, memberId);
+      if (i === 0 && this.observer.processedAll !== undefined) {
+        this.stats.processed += records.length;
+        this.observer.processedAll(records, generation, memberId, this.ctx.now);
+      } else {
+        for (let k = i; k < records.length; k++) this.processed(records.at(k), generation, memberId);
+      }
       return then();
     }
     // One handler for the batch, walking it a timer per record (not a closure per record).
     let next = i;
     const processNext = (): void => {
-      this.processed(records[next]!, generation, memberId);
+      this.processed(records.at(next), generation, memberId);
       next++;
       if (next >= records.length) return then();
       this.ctx.setTimer(per, "consumer.process", processNext);

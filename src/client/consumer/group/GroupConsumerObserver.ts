@@ -3,6 +3,7 @@ import type { KafkaError } from "../../../protocol/errors.ts";
 import type { CommittedOffset } from "../../../protocol/groups.ts";
 import type { TopicPartition } from "../../../protocol/records.ts";
 import type { ConsumedRecord, FetchStopReason } from "../Fetcher.ts";
+import type { ConsumerRecords } from "../ConsumerRecords.ts";
 import type { CoordinatorFailure } from "./CoordinatorLink.ts";
 
 /** Who asked for a commit: the application (commitSync / commitAsync), auto-commit in poll(), or the rejoin (onJoinPrepare, close). */
@@ -44,12 +45,17 @@ export type CommitResult =
  */
 export interface GroupConsumerObserver {
   /** poll() returned `records` (before the host processes them), in `generation` of `memberId`. */
-  polled?(records: readonly ConsumedRecord[], generation: number, memberId: string, atMicros: Micros): void;
+  polled?(records: ConsumerRecords, generation: number, memberId: string, atMicros: Micros): void;
   /**
    * The host finished processing a record: its side effect happened. `generation` and
    * `memberId` are those of the poll that returned it (a zombie's are stale by now).
    */
   processed?(record: ConsumedRecord, generation: number, memberId: string, atMicros: Micros): void;
+  /**
+   * The host processed every record of a poll at once (no processing time): as `processed`
+   * for each in turn, read from the runs. An observer without it gets `processed` per record.
+   */
+  processedAll?(records: ConsumerRecords, generation: number, memberId: string, atMicros: Micros): void;
   commitSucceeded?(offsets: readonly CommittedOffset[], generation: number, kind: CommitKind, atMicros: Micros): void;
   commitFailed?(offsets: readonly CommittedOffset[], generation: number, error: CommitError, kind: CommitKind, atMicros: Micros): void;
   /** Before rejoining, the member gave up its partitions (eager protocol: all of them). */
