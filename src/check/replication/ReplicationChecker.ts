@@ -67,7 +67,9 @@ const READ_BYTES = 1 << 20;
 function producerSequence(valueId: number): number | undefined {
   return valueId > 0 ? valueId % VALUES_PER_PRODUCER : undefined;
 }
-const INITIAL_CAPACITY = 1024;
+/** Offsets per chunk of a partition's committed values (a power of two). */
+const COMMITTED_CHUNK = 1 << 16;
+const COMMITTED_MASK = COMMITTED_CHUNK - 1;
 
 /** One leader tenure of a broker (from its becameLeader to the next). */
 interface Tenure {
@@ -84,8 +86,12 @@ class PartitionTrack {
   currentLeader = -1;
   /** Broker -> its current (or last) tenure as leader. */
   readonly tenures = new Map<number, Tenure>();
-  /** committed[offset] = the value id committed there; NaN where unknown (compacted, never read). */
-  committed = new Float64Array(INITIAL_CAPACITY).fill(NaN);
+  /**
+   * The value id committed at each offset, NaN where unknown (compacted, never read), in
+   * chunks of COMMITTED_CHUNK offsets made as the high watermark reaches them: one array
+   * doubled as it grew was copied and NaN-filled a dozen times over a long run.
+   */
+  private readonly committed: Float64Array[] = [];
   /** Offsets below this are recorded as committed (where known). */
   committedEnd = 0;
   /** The next offset to read from the current leader's log as its HW advances. */
@@ -95,32 +101,45 @@ class PartitionTrack {
   setCommittedBatch(batch: RecordBatch, from: number, end: number): void {
     const records = batch.records;
     if (records.length === 0) return;
-    this.ensureCapacity(recordOffset(batch, records.length - 1));
-    const committed = this.committed;
     if (isCompacted(batch)) {
       for (let i = 0; i < records.length; i++) {
         const o = recordOffset(batch, i);
-        if (o >= from && o < end) committed[o] = records.valueIdAt(i);
+        if (o >= from && o < end) this.chunkOf(o)[o & COMMITTED_MASK] = records.valueIdAt(i);
       }
       return;
     }
     // A plain batch's records sit at consecutive offsets from its base: only those in [from, end) are visited.
     const base = batch.baseOffset;
     const last = Math.min(records.length, end - base);
-    for (let i = Math.max(0, from - base); i < last; i++) committed[base + i] = records.valueIdAt(i);
+    let i = Math.max(0, from - base);
+    while (i < last) {
+      // A chunk at a time: a batch may straddle two.
+      const o = base + i;
+      const chunk = this.chunkOf(o);
+      const stop = Math.min(last, i + COMMITTED_CHUNK - (o & COMMITTED_MASK));
+      for (; i < stop; i++) chunk[(base + i) & COMMITTED_MASK] = records.valueIdAt(i);
+    }
   }
 
-  private ensureCapacity(offset: number): void {
-    if (offset < this.committed.length) return;
-    let size = this.committed.length * 2;
-    while (size <= offset) size *= 2;
-    const grown = new Float64Array(size).fill(NaN);
-    grown.set(this.committed);
-    this.committed = grown;
+  private chunkOf(offset: number): Float64Array {
+    const c = Math.floor(offset / COMMITTED_CHUNK);
+    while (this.committed.length <= c) this.committed.push(new Float64Array(COMMITTED_CHUNK).fill(NaN));
+    return this.committed[c]!;
+  }
+
+  /** Offsets `from` .. `to - 1` are no longer known to be committed (a loss restarts the history there). */
+  forgetCommitted(from: number, to: number): void {
+    for (let o = from; o < to; ) {
+      const chunk = this.committed[Math.floor(o / COMMITTED_CHUNK)];
+      const stop = Math.min(to, (Math.floor(o / COMMITTED_CHUNK) + 1) * COMMITTED_CHUNK);
+      if (chunk !== undefined) chunk.fill(NaN, o & COMMITTED_MASK, ((stop - 1) & COMMITTED_MASK) + 1);
+      o = stop;
+    }
   }
 
   committedAt(offset: number): number {
-    return offset < this.committed.length ? this.committed[offset]! : NaN;
+    const chunk = this.committed[Math.floor(offset / COMMITTED_CHUNK)];
+    return chunk === undefined ? NaN : chunk[offset & COMMITTED_MASK]!;
   }
 }
 
@@ -179,7 +198,7 @@ export function forEachRecord(log: ReadableLog, from: number, to: number, visit:
  *
  * HW announcements of a stale leader (one whose epoch is not the newest) count for
  * hw-monotonic but not as commits: what a zombie acknowledged is the client checkers' job.
- * It only observes; the state per partition is one typed array of committed value ids.
+ * It only observes; the state per partition is its committed value ids in typed-array chunks.
  */
 export class ReplicationChecker implements BrokerObserver {
   private readonly tracks = new Map<string, PartitionTrack[]>();
@@ -420,7 +439,7 @@ export class ReplicationChecker implements BrokerObserver {
       if (!Number.isNaN(expected)) lost(o, expected, `has nothing (log end ${log.logEndOffset})`);
     }
     if (firstBad < end) {
-      t.committed.fill(NaN, firstBad, Math.min(end, t.committed.length));
+      t.forgetCommitted(firstBad, end);
       t.committedEnd = firstBad;
     }
     t.recordFrom = t.committedEnd;

@@ -194,6 +194,31 @@ describe("replication checker: leader completeness", () => {
     checker.becameLeader(3, T, 0, 3, n + 1);
     expect(sink.count("leader-completeness")).toBe(10);
   });
+
+  it("after a loss the lost records are forgotten, across however many stretches of offsets they span: the next leader with the same log is not reported again", () => {
+    const { sink, cluster, checker } = setup();
+    const n = 140_000;
+    const values = Array.from({ length: n }, (_, i) => 1e9 + i);
+    const l1 = cluster.set(1, new FakeLog([]));
+    checker.becameLeader(1, T, 0, 1, 0);
+    for (let i = 0; i < n; i += 1000) {
+      l1.append(...values.slice(i, i + 1000));
+      l1.highWatermark = i + 1000;
+      checker.highWatermarkChanged(1, T, 0, i + 1000, i);
+    }
+    // The new leader lost everything from offset 60,000 on (the checker keeps committed
+    // values in stretches of 65,536 offsets: the loss spans the end of the first and the
+    // whole second).
+    const kept = values.slice(0, 60_000);
+    cluster.set(2, new FakeLog(kept.slice()));
+    checker.becameLeader(2, T, 0, 2, n);
+    expect(sink.count("leader-completeness")).toBe(n - 60_000);
+    expect(checker.committedEnd(T, 0)).toBe(60_000);
+    expect([59_999, 60_000, 65_535, 65_536, 131_072, n - 1].map((o) => checker.committedValue(T, 0, o))).toEqual([1e9 + 59_999, undefined, undefined, undefined, undefined, undefined]);
+    cluster.set(3, new FakeLog(kept.slice()));
+    checker.becameLeader(3, T, 0, 3, n + 1);
+    expect(sink.count("leader-completeness")).toBe(n - 60_000);
+  });
 });
 
 describe("replication checker: committed prefix at the end", () => {
